@@ -1,0 +1,307 @@
+"""Render every Mermaid diagram at build time, in one browser session, with a cache.
+
+Authors write ordinary ``{mermaid}`` directives (sphinxcontrib-mermaid); the evidence
+extensions generate more. This module:
+
+* records, per document, every diagram's code and location (env state, purged and merged
+  so that incremental and parallel builds agree);
+* after reading, renders the diagrams missing from the cache in one Node process that
+  drives one Chromium page (``node/render.mjs``);
+* writes them into the page as inline SVG (HTML, EPUB) or as vector PDF (LaTeX).
+
+A diagram's cache key is a hash of its code, the Mermaid version and the render config,
+so a rebuild renders nothing that has not changed, and the cache outlives ``make clean``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinxcontrib.mermaid import Mermaid, mermaid
+
+logger = logging.getLogger(__name__)
+
+RENDERER_VERSION = "1"
+NODE_SCRIPT = Path(__file__).parent / "node" / "render.mjs"
+
+# One config for every diagram: a font stack that exists on the build machine (so the
+# PDF embeds it) and on readers' devices, and a light theme shown on a light card in
+# both colour schemes.
+MERMAID_CONFIG = {
+    "theme": "default",
+    "securityLevel": "strict",
+    "htmlLabels": False,
+    "fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif",
+    "themeVariables": {"fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif", "fontSize": "15px"},
+    "flowchart": {"htmlLabels": False, "useMaxWidth": True},
+    "timeline": {"useMaxWidth": True},
+}
+
+ACC_TITLE = re.compile(r"^\s*accTitle\s*:", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Diagram:
+    key: str
+    code: str
+    docname: str
+    source: str
+    line: int
+
+
+class BookMermaid(Mermaid, SphinxDirective):
+    """sphinxcontrib-mermaid's directive, recording where each diagram stands."""
+
+    def run(self, **kwargs):
+        result = super().run(**kwargs)
+        for node in result:
+            for diagram in node.findall(mermaid):
+                self.set_source_info(diagram)
+                # The first line of code, for mapping Mermaid's "line N" to the file.
+                diagram["content_line"] = self.content_offset + 1
+        return result
+
+
+def project_root(app: Sphinx) -> Path:
+    return Path(app.confdir)
+
+
+def mermaid_js(app: Sphinx) -> Path:
+    path = project_root(app) / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+    if not path.is_file():
+        raise ExtensionError(
+            f"Mermaid is not installed ({path} is missing): run `make` to install the npm packages."
+        )
+    return path
+
+
+def mermaid_version(app: Sphinx) -> str:
+    package = mermaid_js(app).parent.parent / "package.json"
+    return json.loads(package.read_text(encoding="utf-8"))["version"]
+
+
+def cache_dir(app: Sphinx) -> Path:
+    configured = os.environ.get("BRIEFING_MERMAID_CACHE") or app.config.briefing_mermaid_cache
+    path = Path(configured)
+    if not path.is_absolute():
+        path = project_root(app) / path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def diagram_key(app: Sphinx, code: str) -> str:
+    material = json.dumps(
+        [code, mermaid_version(app), MERMAID_CONFIG, RENDERER_VERSION], sort_keys=True
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
+
+
+def svg_id(key: str) -> str:
+    return f"mermaid-{key}"
+
+
+def cached_paths(app: Sphinx, key: str) -> tuple[Path, Path]:
+    base = cache_dir(app)
+    return base / f"{key}.svg", base / f"{key}.pdf"
+
+
+# --- collecting: env state ----------------------------------------------------------
+
+
+def _diagrams(env: BuildEnvironment) -> dict[str, list[Diagram]]:
+    if not hasattr(env, "briefing_mermaid"):
+        env.briefing_mermaid = {}
+    return env.briefing_mermaid
+
+
+def collect_diagrams(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    found = []
+    for node in doctree.findall(mermaid):
+        code = node["code"]
+        key = diagram_key(app, code)
+        node["briefing_key"] = key
+        if not ACC_TITLE.search(code) and not node.get("alt"):
+            logger.warning(
+                "Mermaid diagram has no accessible name: add an 'accTitle: …' line to it "
+                "or an :alt: option",
+                location=node,
+                type="briefing",
+                subtype="mermaid",
+            )
+        found.append(
+            Diagram(key, code, env.docname, node.source or env.doc2path(env.docname), node.line or 0)
+        )
+    _diagrams(env)[env.docname] = found
+
+
+def purge_diagrams(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _diagrams(env).pop(docname, None)
+
+
+def merge_diagrams(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
+    mine = _diagrams(env)
+    for docname in docnames:
+        if docname in _diagrams(other):
+            mine[docname] = _diagrams(other)[docname]
+
+
+# --- rendering: one batch -----------------------------------------------------------
+
+
+def needs_pdf(app: Sphinx) -> bool:
+    return app.builder.format == "latex"
+
+
+def render_missing(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    want_pdf = needs_pdf(app)
+    todo: dict[str, Diagram] = {}
+    total: set[str] = set()
+    for docname in sorted(_diagrams(env)):
+        for diagram in _diagrams(env)[docname]:
+            total.add(diagram.key)
+            svg, pdf = cached_paths(app, diagram.key)
+            if not svg.exists() or (want_pdf and not pdf.exists()):
+                todo.setdefault(diagram.key, diagram)
+
+    rendered = _render_batch(app, list(todo.values()), want_pdf) if todo else 0
+    logger.info(
+        "mermaid: rendered %d of %d diagrams (%d from cache)",
+        rendered, len(total), len(total) - len(todo),
+    )
+    stats = cache_dir(app) / "last-run.json"
+    stats.write_text(json.dumps({"rendered": rendered, "total": len(total)}) + "\n", encoding="utf-8")
+    return []
+
+
+def _render_batch(app: Sphinx, diagrams: list[Diagram], want_pdf: bool) -> int:
+    jobs = []
+    for d in diagrams:
+        svg, pdf = cached_paths(app, d.key)
+        jobs.append({
+            "key": d.key,
+            "code": d.code,
+            "svgId": svg_id(d.key),
+            "svg": str(svg),
+            "pdf": str(pdf) if want_pdf else None,
+            "label": f"{d.docname}:{d.line}",
+        })
+    node = shutil.which("node")
+    if node is None:
+        raise ExtensionError("Node.js is needed to render Mermaid diagrams: run `make` to install it.")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump({"mermaid": str(mermaid_js(app)), "config": MERMAID_CONFIG, "jobs": jobs}, fh)
+        request = fh.name
+    try:
+        proc = subprocess.run(
+            [node, str(NODE_SCRIPT), request],
+            cwd=project_root(app),
+            stdout=subprocess.PIPE,
+            stderr=None,  # progress lines go straight to the terminal
+            text=True,
+            check=False,
+        )
+    finally:
+        os.unlink(request)
+    results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 and len(results) < len(jobs):
+        raise ExtensionError(f"the Mermaid renderer stopped (exit {proc.returncode}); see its message above")
+    by_key = {d.key: d for d in diagrams}
+    ok = 0
+    for result in results:
+        if result["ok"]:
+            ok += 1
+            continue
+        d = by_key[result["key"]]
+        logger.warning(
+            "Mermaid syntax error in the diagram at %s:%d: %s",
+            d.source, d.line, result["error"],
+            location=(d.docname, d.line),
+            type="briefing",
+            subtype="mermaid",
+        )
+    return ok
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def _page_counter(translator) -> dict[str, int]:
+    if not hasattr(translator, "_briefing_mermaid_seen"):
+        translator._briefing_mermaid_seen = {}
+    return translator._briefing_mermaid_seen
+
+
+def html_visit_mermaid(self, node: mermaid) -> None:
+    key = node["briefing_key"]
+    svg_path, _ = cached_paths(self.builder.app, key)
+    if not svg_path.exists():
+        # The renderer already reported why; keep the page valid.
+        self.body.append('<p class="briefing-diagram-missing">[diagram not rendered]</p>')
+        raise nodes.SkipNode
+    svg = svg_path.read_text(encoding="utf-8")
+    seen = _page_counter(self)
+    seen[key] = seen.get(key, 0) + 1
+    if seen[key] > 1:
+        # Ids must be unique within a page: give a repeated diagram its own prefix.
+        svg = svg.replace(svg_id(key), f"{svg_id(key)}-{seen[key]}")
+    if node.get("alt"):
+        svg = svg.replace("<svg ", f'<svg aria-label="{self.attval(node["alt"])}" ', 1)
+    classes = " ".join(["briefing-diagram", *node.get("classes", [])])
+    self.body.append(f'<div class="{classes}"><div class="briefing-diagram-scroll">{svg}</div></div>\n')
+    raise nodes.SkipNode
+
+
+def latex_visit_mermaid(self, node: mermaid) -> None:
+    key = node["briefing_key"]
+    _, pdf_path = cached_paths(self.builder.app, key)
+    if not pdf_path.exists():
+        raise nodes.SkipNode
+    name = f"mermaid-{key}.pdf"
+    shutil.copyfile(pdf_path, Path(self.builder.outdir) / name)
+    in_figure = isinstance(node.parent, nodes.figure)
+    graphic = (
+        r"\sphinxincludegraphics[width=\linewidth,height=0.72\textheight,keepaspectratio]"
+        f"{{{name}}}"
+    )
+    if in_figure:
+        self.body.append(graphic + "\n")
+    else:
+        self.body.append("\n\\begin{center}\n" + graphic + "\n\\end{center}\n")
+    raise nodes.SkipNode
+
+
+def text_visit_mermaid(self, node: mermaid) -> None:
+    self.add_text(f"[diagram: {node.get('alt') or 'see the HTML or PDF edition'}]")
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("briefing_mermaid_cache", ".cache/mermaid", "env", types=[str])
+    app.add_directive("mermaid", BookMermaid, override=True)
+    app.add_node(
+        mermaid,
+        override=True,
+        html=(html_visit_mermaid, None),
+        latex=(latex_visit_mermaid, None),
+        text=(text_visit_mermaid, None),
+    )
+    app.connect("doctree-read", collect_diagrams)
+    app.connect("env-purge-doc", purge_diagrams)
+    app.connect("env-merge-info", merge_diagrams)
+    app.connect("env-updated", render_missing)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,72 @@
+"""Sphinx configuration for the briefing book. Configuration only: logic lives in briefing/."""
+
+from briefing.edition import edition
+
+_ed = edition()
+
+project = _ed.title
+author = _ed.publisher
+copyright = f"{_ed.year}, {_ed.publisher}"
+version = _ed.version
+release = _ed.version
+today = _ed.date_human
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.mermaid",
+    "sphinxcontrib.bibtex",
+    "briefing",
+]
+
+root_doc = "index"
+exclude_patterns = ["_build", "_data", "Thumbs.db", ".DS_Store"]
+templates_path = []
+nitpicky = True
+numfig = True
+language = "en"
+
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block"]
+myst_fence_as_directive = ["mermaid"]
+myst_heading_anchors = 0  # anchors come from explicit labels only; see AUTHORING.md
+
+bibtex_bibfiles = ["docs/_data/sources.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# Diagrams are rendered at build time by briefing.mermaid_render; the page loads no Mermaid JS.
+# "svg" also stops sphinxcontrib-mermaid from adding its CDN script to pages.
+mermaid_output_format = "svg"
+
+html_theme = "furo"
+html_title = f"{_ed.title} — {_ed.edition_label}"
+html_static_path = []
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+html_permalinks = True
+html_permalinks_icon = "#"
+html_theme_options = {
+    "navigation_with_keys": True,
+    "footer_icons": [],
+}
+
+latex_engine = "xelatex"
+latex_documents = [(root_doc, "briefing.tex", _ed.title, _ed.publisher, "manual", True)]
+latex_show_urls = "no"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "10pt",
+    "fontpkg": r"""
+\setmainfont{DejaVu Serif}
+\setsansfont{DejaVu Sans}
+\setmonofont{DejaVu Sans Mono}
+""",
+    "preamble": r"\setcounter{tocdepth}{1}",
+    "releasename": "Edition",
+    "printindex": "",
+}
+latex_domain_indices = False
+latex_use_xindy = False
+
+suppress_warnings = []
