@@ -1,0 +1,132 @@
+"""Build one output of the book atomically: a failed build leaves the last good output.
+
+    python tools/build.py html     -> _build/html/
+    python tools/build.py pdf      -> _build/pdf/<name>.pdf (LaTeX in _build/latex/)
+    python tools/build.py epub     -> _build/epub/<name>.epub
+    python tools/build.py BUILDER  -> _build/BUILDER/ (any other Sphinx builder)
+
+Sphinx builds into a fresh staging directory next to the published one (seeded with a
+copy of the last good output so that incremental builds stay incremental); only when the
+build succeeds does the staging directory replace the published one. Warnings are errors
+(-W --keep-going -n). Every build of a commit is dated by SOURCE_DATE_EPOCH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPHINX_FLAGS = ["-W", "--keep-going", "-n"]
+PDF_NAME = "briefing"
+
+
+def source_date_epoch(root: Path) -> str:
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        return subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip() or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+def build_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
+    env["FORCE_SOURCE_DATE"] = "1"  # TeX Live: use SOURCE_DATE_EPOCH for \today and PDF dates
+    env.setdefault("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium")
+    return env
+
+
+def sphinx(root: Path, builder: str, outdir: Path, doctrees: Path, extra: list[str]) -> int:
+    cmd = [
+        sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_FLAGS,
+        "-c", str(root), "-d", str(doctrees), *extra, str(root / "docs"), str(outdir),
+    ]
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.run(cmd, cwd=root, env=build_env(root)).returncode
+
+
+def staging_for(published: Path) -> Path:
+    published.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{published.name}-", dir=published.parent))
+    if published.is_dir():
+        shutil.rmtree(staging)
+        shutil.copytree(published, staging, symlinks=True)
+    return staging
+
+
+def publish(staging: Path, published: Path) -> None:
+    old = published.with_name(f".{published.name}-old")
+    if old.exists():
+        shutil.rmtree(old)
+    if published.exists():
+        published.rename(old)
+    staging.rename(published)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build_dir(root: Path, out: Path, builder: str, extra: list[str]) -> int:
+    published = out / builder
+    staging = staging_for(published)
+    rc = sphinx(root, builder, staging, out / "doctrees" / builder, extra)
+    if rc != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"build failed: {published} keeps the last good output", file=sys.stderr)
+        return rc
+    publish(staging, published)
+    print(f"published: {published}", flush=True)
+    return 0
+
+
+def build_pdf(root: Path, out: Path, extra: list[str]) -> int:
+    rc = build_dir(root, out, "latex", extra)
+    if rc != 0:
+        return rc
+    latex = out / "latex"
+    cmd = ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+           f"{PDF_NAME}.tex"]
+    print("+", " ".join(cmd), f"(in {latex})", flush=True)
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=latex, env=build_env(root), capture_output=True, text=True)
+    passes = proc.stdout.count("Latexmk: applying rule") + proc.stderr.count("Latexmk: applying rule")
+    print(f"latex: {passes} rule runs in {time.monotonic() - started:.1f}s", flush=True)
+    if proc.returncode != 0:
+        log = latex / f"{PDF_NAME}.log"
+        tail = log.read_text(errors="replace").splitlines()[-40:] if log.exists() else []
+        print(proc.stdout[-3000:], "\n".join(tail), sep="\n", file=sys.stderr)
+        print(f"PDF build failed: {out / 'pdf'} keeps the last good PDF", file=sys.stderr)
+        return proc.returncode
+    target = out / "pdf" / f"{PDF_NAME}.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".pdf.tmp")
+    shutil.copyfile(latex / f"{PDF_NAME}.pdf", tmp)
+    tmp.replace(target)
+    print(f"PDF: {target}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("target", help="html, pdf, epub, singlehtml, linkcheck, …")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build", help="output root (default _build)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the book's project root")
+    parser.add_argument("extra", nargs="*", help="extra sphinx-build arguments")
+    args = parser.parse_args(argv)
+    root, out = args.root.resolve(), args.out.resolve()
+    if args.target == "pdf":
+        return build_pdf(root, out, args.extra)
+    return build_dir(root, out, args.target, args.extra)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
