@@ -1,0 +1,93 @@
+"""Shared fixtures: the book built once per test session, and throwaway copies of it.
+
+Building is the expensive part of this suite, so the whole book (HTML and PDF) is built
+once, with the real build driver (tools/build.py), into a temporary directory, and every
+test that only reads output uses that build. Tests that break the book work on a copy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "tools" / "build.py"
+SOURCES = Path(os.environ.get("BRIEFING_SOURCES", ROOT.parent / "shared" / "sources"))
+RENDERED = re.compile(r"mermaid: rendered (\d+) of (\d+) diagrams")
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: str
+    out: Path
+
+    @property
+    def rendered(self) -> tuple[int, int]:
+        """(diagrams rendered by this build, diagrams in the book), from the build log."""
+        found = RENDERED.findall(self.output)
+        assert found, f"the build did not report its diagram stage:\n{self.output[-2000:]}"
+        rendered, total = found[-1]
+        return int(rendered), int(total)
+
+
+def run_build(target: str, out: Path, root: Path = ROOT, cache: Path | None = None,
+              extra: list[str] | None = None) -> BuildResult:
+    env = dict(os.environ)
+    if cache is not None:
+        env["BRIEFING_MERMAID_CACHE"] = str(cache)
+    cmd = [sys.executable, str(BUILD), target, "--out", str(out), "--root", str(root)]
+    if extra:
+        cmd += ["--", *extra]
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, out)
+
+
+def copy_book(dest: Path) -> Path:
+    """A buildable copy of the book: its sources and configuration, with the same tools."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    for name in ("conf.py", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dest / name)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> BuildResult:
+    """The book built once (HTML, then PDF) into a temporary directory; fails loudly."""
+    out = tmp_path_factory.mktemp("book")
+    html = run_build("html", out)
+    assert html.returncode == 0, f"HTML build failed:\n{html.output[-6000:]}"
+    pdf = run_build("pdf", out)
+    assert pdf.returncode == 0, f"PDF build failed:\n{pdf.output[-6000:]}"
+    return BuildResult(0, html.output + pdf.output, out)
+
+
+@pytest.fixture(scope="session")
+def html_dir(built_book) -> Path:
+    return built_book.out / "html"
+
+
+@pytest.fixture(scope="session")
+def pdf_path(built_book) -> Path:
+    return built_book.out / "pdf" / "briefing.pdf"
+
+
+@pytest.fixture
+def book_copy(tmp_path) -> Path:
+    return copy_book(tmp_path / "book")
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    if not SOURCES.is_dir():
+        pytest.fail(f"the source texts are needed for this test and are not at {SOURCES}")
+    return SOURCES
