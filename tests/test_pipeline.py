@@ -1,0 +1,251 @@
+"""The build pipeline: strict build, offline pages, diagrams in HTML and PDF, atomic and
+reproducible builds, and errors that name the file and line."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+from sphinxcontrib.mermaid import mermaid
+
+from conftest import ROOT, copy_book, run_build
+
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+RESOURCE_ATTRS = {
+    "script": ["src"],
+    "link": ["href"],
+    "img": ["src", "srcset"],
+    "iframe": ["src"],
+    "source": ["src", "srcset"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+    "embed": ["src"],
+    "object": ["data"],
+    "image": ["href", "xlink:href"],
+    "use": ["href", "xlink:href"],
+}
+
+
+def html_pages(html_dir: Path) -> list[Path]:
+    pages = sorted(html_dir.rglob("*.html"))
+    assert pages, f"no HTML pages in {html_dir}"
+    return pages
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def ids_of(page: BeautifulSoup) -> set[str]:
+    return {el["id"] for el in page.find_all(id=True)} | {el["name"] for el in page.find_all("a", attrs={"name": True})}
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*")) if p.is_file()
+    }
+
+
+def doctree_diagram_counts(doctrees: Path) -> dict[str, int]:
+    counts = {}
+    for path in doctrees.rglob("*.doctree"):
+        docname = str(path.relative_to(doctrees).with_suffix(""))
+        tree = pickle.loads(path.read_bytes())
+        counts[docname] = sum(1 for _ in tree.findall(mermaid))
+    return counts
+
+
+# --- the built book -----------------------------------------------------------------
+
+
+def test_book_builds_strictly(built_book):
+    log = built_book.output
+    assert "-W" in log and "-n" in log, "the build must run with -W -n"
+    assert "build succeeded" in log
+    assert "WARNING" not in log and "ERROR" not in log
+
+
+def test_internal_links_and_fragments_resolve(html_dir):
+    pages = html_pages(html_dir)
+    ids = {page: ids_of(soup(page)) for page in pages}
+    broken = []
+    checked = 0
+    for page in pages:
+        for a in soup(page).find_all("a", href=True):
+            href = a["href"]
+            if EXTERNAL.match(href) or href.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            parts = urlsplit(href)
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            if not target.exists():
+                broken.append(f"{page.relative_to(html_dir)}: {href} (no such file)")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if parts.fragment not in ids.get(target, set()):
+                    broken.append(f"{page.relative_to(html_dir)}: {href} (no #{parts.fragment} there)")
+    assert checked > 20, f"only {checked} internal links found: is the book built?"
+    assert not broken, "broken internal links:\n" + "\n".join(broken)
+
+
+def test_pages_load_nothing_from_the_network(html_dir):
+    offenders = []
+    for page in html_pages(html_dir):
+        doc = soup(page)
+        for tag, attrs in RESOURCE_ATTRS.items():
+            for el in doc.find_all(tag):
+                for attr in attrs:
+                    value = el.get(attr)
+                    if not value:
+                        continue
+                    if tag == "link" and not set(el.get("rel", [])) & {
+                        "stylesheet", "preload", "icon", "modulepreload", "prefetch", "manifest"
+                    }:
+                        continue
+                    for url in re.split(r",\s*", value):
+                        if EXTERNAL.match(url.strip()):
+                            offenders.append(f"{page.relative_to(html_dir)}: <{tag} {attr}={url}>")
+        for style in doc.find_all("style"):
+            if re.search(r"(@import|url\()\s*['\"]?(https?:)?//", style.get_text()):
+                offenders.append(f"{page.relative_to(html_dir)}: <style> loads a remote resource")
+    for css in html_dir.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        for match in re.finditer(r"(?:@import\s+|url\()\s*['\"]?((?:https?:)?//[^'\")\s]+)", text):
+            offenders.append(f"{css.relative_to(html_dir)}: {match.group(1)}")
+    assert not offenders, "resources from the network:\n" + "\n".join(offenders)
+
+
+def test_every_mermaid_block_is_a_diagram_in_the_html(built_book, html_dir):
+    counts = doctree_diagram_counts(built_book.out / "doctrees" / "html")
+    assert sum(counts.values()) >= 1, "the book has no diagram to check"
+    for docname, expected in counts.items():
+        page = html_dir / f"{docname}.html"
+        svgs = soup(page).select(".briefing-diagram svg")
+        assert len(svgs) == expected, f"{docname}: {expected} Mermaid blocks, {len(svgs)} diagrams"
+        for svg in svgs:
+            assert svg.get("aria-label") or svg.get("aria-labelledby"), f"{docname}: diagram without a name"
+    all_ids = [el["id"] for page in html_pages(html_dir) for el in soup(page).select("svg[id]")]
+    per_page = {}
+    for page in html_pages(html_dir):
+        page_ids = [el["id"] for el in soup(page).find_all(id=True)]
+        dupes = {i for i in page_ids if page_ids.count(i) > 1}
+        if dupes:
+            per_page[page.name] = sorted(dupes)[:5]
+    assert all_ids
+    assert not per_page, f"duplicate ids within a page: {per_page}"
+
+
+def test_every_mermaid_block_is_a_vector_image_in_the_pdf(built_book, pdf_path):
+    counts = doctree_diagram_counts(built_book.out / "doctrees" / "latex")
+    tex = (built_book.out / "latex" / "briefing.tex").read_text(encoding="utf-8")
+    includes = re.findall(r"\\sphinxincludegraphics\[[^\]]*\]\{\{?(mermaid-[0-9a-f]+)\}?\.pdf\}?", tex)
+    includes += re.findall(r"\\sphinxincludegraphics\[[^\]]*\]\{(mermaid-[0-9a-f]+)\.pdf\}", tex)
+    assert len(set(includes)) >= 1
+    assert len(re.findall(r"mermaid-[0-9a-f]+\.pdf", tex)) == sum(counts.values())
+    for name in set(includes):
+        assert (built_book.out / "latex" / f"{name}.pdf").is_file(), f"{name}.pdf missing"
+    forms = 0
+    for page in PdfReader(pdf_path).pages:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        if xobjects:
+            forms += sum(1 for x in xobjects.get_object().values() if x.get_object().get("/Subtype") == "/Form")
+    assert forms >= len(set(includes)), f"{forms} vector figures in the PDF for {len(set(includes))} diagrams"
+
+
+def test_pdf_has_bookmarks_and_every_chapter_title(html_dir, pdf_path):
+    reader = PdfReader(pdf_path)
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline, "the PDF has no bookmarks"
+    index = soup(html_dir / "index.html")
+    chapters = [a.get_text(" ", strip=True) for a in index.select(".toctree-wrapper > ul > li > a")]
+    assert chapters, "no chapters in the table of contents"
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+    for title in chapters:
+        bare = re.sub(r"^[\d.]+\s*", "", title)
+        assert any(bare in mark for mark in outline), f"no bookmark for chapter {title!r}"
+        assert bare.split()[0] in text, f"chapter title {bare!r} not in the PDF text"
+
+
+# --- bad input fails with file and line, and keeps the last good output --------------
+
+
+BAD_INPUTS = {
+    "mermaid-syntax": (
+        "about.md",
+        "\n\n```{mermaid}\nflowchart LR\n  accTitle: Broken\n  A --> B -->\n  B[[[ )\n```\n",
+        r"about\.md:\d+.*(?:[Pp]arse error|[Ss]yntax error)",
+    ),
+    "dangling-reference": (
+        "about.md",
+        "\n\nSee {ref}`no-such-label-anywhere`.\n",
+        r"about\.md:\d+.*no-such-label-anywhere",
+    ),
+    "missing-toctree-document": (
+        "index.md",
+        None,
+        r"index\.md:\d+.*(nonexisting|non-existing|unknown) document.*chapter-that-does-not-exist",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_fails_with_file_line_and_keeps_last_output(case, built_book, book_copy, tmp_path):
+    filename, addition, pattern = BAD_INPUTS[case]
+    out = tmp_path / "out"
+    shutil.copytree(built_book.out / "html", out / "html")
+    before = snapshot(out / "html")
+    path = book_copy / "docs" / filename
+    text = path.read_text(encoding="utf-8")
+    if addition is None:
+        text = re.sub(r"(:maxdepth: \d+\n(?:.*\n)*?\n)", r"\1chapter-that-does-not-exist\n", text, count=1)
+        assert "chapter-that-does-not-exist" in text
+    else:
+        text += addition
+    path.write_text(text, encoding="utf-8")
+    result = run_build("html", out, root=book_copy, cache=ROOT / ".cache" / "mermaid")
+    assert result.returncode != 0, f"{case}: the build should fail"
+    assert re.search(pattern, result.output), f"{case}: message lacks file:line:\n{result.output[-3000:]}"
+    assert snapshot(out / "html") == before, f"{case}: the last good output changed"
+
+
+# --- cache and reproducibility ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def twin_builds(tmp_path_factory):
+    base = tmp_path_factory.mktemp("twins")
+    book = copy_book(base / "book")
+    first = run_build("html", base / "a", root=book, cache=base / "cache-a")
+    assert first.returncode == 0, first.output[-4000:]
+    again = run_build("html", base / "a", root=book, cache=base / "cache-a")
+    assert again.returncode == 0, again.output[-4000:]
+    other = run_build("html", base / "b", root=book, cache=base / "cache-b")
+    assert other.returncode == 0, other.output[-4000:]
+    return first, again, other
+
+
+def test_diagrams_render_once_then_come_from_the_cache(twin_builds):
+    first, again, _ = twin_builds
+    rendered, total = first.rendered
+    assert total >= 1 and rendered == total, f"cold build rendered {rendered} of {total}"
+    assert again.rendered == (0, total), f"second build rendered {again.rendered[0]} diagrams"
+
+
+def test_two_clean_builds_are_byte_identical(twin_builds):
+    _, _, other = twin_builds
+    first_out = twin_builds[0].out / "html"
+    a, b = snapshot(first_out), snapshot(other.out / "html")
+    assert a.keys() == b.keys(), f"file sets differ: {sorted(a.keys() ^ b.keys())[:10]}"
+    differ = [name for name in a if a[name] != b[name]]
+    assert not differ, f"files differ between two clean builds: {differ[:10]}"
