@@ -1,0 +1,163 @@
+"""`make bench`: the build's speed and the pages' weight, measured in one run.
+
+Prints:
+  * cold HTML build (empty output, empty diagram cache), no-op rebuild, one-page-edit rebuild;
+  * the diagram stage for the book's N diagrams, batch renderer vs one `mmdc` process per
+    diagram (sphinxcontrib-mermaid's way), as a ratio (target: at most 0.25);
+  * the heaviest HTML page with every local asset it loads (target: at most 300 KB).
+
+Works on a throwaway copy of the book, so it never touches _build/ or .cache/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.mermaid_render import MERMAID_CONFIG, NODE_SCRIPT  # noqa: E402
+
+RATIO_TARGET = 0.25
+PAGE_TARGET_KB = 300
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def timed(cmd: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
+    return time.perf_counter() - started, proc
+
+
+def build(book: Path, out: Path, cache: Path) -> float:
+    env = dict(os.environ, BRIEFING_MERMAID_CACHE=str(cache))
+    seconds, proc = timed([sys.executable, str(ROOT / "tools" / "build.py"), "html",
+                           "--out", str(out), "--root", str(book)], env=env)
+    if proc.returncode != 0:
+        sys.exit(f"bench: the build failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return seconds
+
+
+def copy_book(dest: Path) -> Path:
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    for name in ("conf.py", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dest / name)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+def diagram_codes(out: Path) -> list[str]:
+    env = pickle.loads((out / "doctrees" / "html" / "environment.pickle").read_bytes())
+    codes = {d.key: d.code for ds in env.briefing_mermaid.values() for d in ds}
+    return [codes[k] for k in sorted(codes)]
+
+
+def batch_stage(codes: list[str], work: Path) -> float:
+    jobs = [{"key": str(i), "code": c, "svgId": f"bench-{i}", "svg": str(work / f"b{i}.svg"),
+             "pdf": None, "label": f"diagram {i}"} for i, c in enumerate(codes)]
+    request = work / "request.json"
+    request.write_text(json.dumps({
+        "mermaid": str(ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"),
+        "config": MERMAID_CONFIG, "jobs": jobs}), encoding="utf-8")
+    seconds, proc = timed(["node", str(NODE_SCRIPT), str(request)], cwd=ROOT)
+    if proc.returncode != 0 or proc.stdout.count('"ok":true') != len(codes):
+        sys.exit(f"bench: batch render failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return seconds
+
+
+def mmdc_stage(codes: list[str], work: Path) -> float:
+    config = work / "puppeteer.json"
+    config.write_text(json.dumps({"executablePath": "/usr/bin/chromium", "args": CHROMIUM_ARGS}))
+    mermaid_config = work / "mermaid.json"
+    mermaid_config.write_text(json.dumps(MERMAID_CONFIG))
+    total = 0.0
+    for i, code in enumerate(codes):
+        src = work / f"m{i}.mmd"
+        src.write_text(code, encoding="utf-8")
+        seconds, proc = timed([str(ROOT / "node_modules" / ".bin" / "mmdc"), "-q", "-i", str(src),
+                               "-o", str(work / f"m{i}.svg"), "-p", str(config), "-c", str(mermaid_config)])
+        if proc.returncode != 0:
+            sys.exit(f"bench: mmdc failed on diagram {i}:\n{proc.stderr[-2000:]}")
+        total += seconds
+    return total
+
+
+def page_weights(html: Path) -> list[tuple[int, str, int]]:
+    weights = []
+    for page in sorted(html.rglob("*.html")):
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        assets: set[Path] = set()
+        for tag, attr in (("link", "href"), ("script", "src"), ("img", "src")):
+            for el in doc.find_all(tag):
+                url = el.get(attr)
+                if not url or (tag == "link" and "stylesheet" not in el.get("rel", [])):
+                    continue
+                path = urlsplit(url).path
+                if path and not re.match(r"^[a-z]+:", url):
+                    asset = (page.parent / unquote(path)).resolve()
+                    if asset.is_file():
+                        assets.add(asset)
+        # Fonts and images that the loaded stylesheets pull in.
+        for css in [a for a in assets if a.suffix == ".css"]:
+            for ref in re.findall(r"url\(['\"]?([^'\")]+)", css.read_text(errors="replace")):
+                if not ref.startswith(("data:", "#", "http")):
+                    asset = (css.parent / unquote(urlsplit(ref).path)).resolve()
+                    if asset.is_file():
+                        assets.add(asset)
+        total = page.stat().st_size + sum(a.stat().st_size for a in assets)
+        weights.append((total, str(page.relative_to(html)), len(assets)))
+    return sorted(weights, reverse=True)
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        tmp = Path(tmp)
+        book = copy_book(tmp / "book")
+        out, cache = tmp / "out", tmp / "cache"
+        cold = build(book, out, cache)
+        noop = build(book, out, cache)
+        page = book / "docs" / "about.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nA sentence added by the benchmark.\n",
+                        encoding="utf-8")
+        edit = build(book, out, cache)
+
+        codes = diagram_codes(out)
+        work = tmp / "diagrams"
+        work.mkdir()
+        batch = batch_stage(codes, work)
+        single = mmdc_stage(codes, work)
+        ratio = batch / single
+
+        weights = page_weights(out / "html")
+        heaviest_kb, heaviest_page, assets = weights[0][0] / 1024, weights[0][1], weights[0][2]
+
+    print("briefing book benchmark (one run, this machine)")
+    print(f"  cold HTML build (no output, no diagram cache): {cold:7.2f} s")
+    print(f"  no-op rebuild:                                 {noop:7.2f} s  ({noop / cold:.2f} of cold)")
+    print(f"  rebuild after editing one page:                {edit:7.2f} s  ({edit / cold:.2f} of cold)")
+    print(f"  diagram stage, {len(codes)} diagrams, one browser:      {batch:7.2f} s")
+    print(f"  same diagrams, one mmdc process each:          {single:7.2f} s")
+    print(f"  ratio batch / mmdc:                            {ratio:7.3f}   (target <= {RATIO_TARGET}) "
+          f"{'OK' if ratio <= RATIO_TARGET else 'OVER TARGET'}")
+    print(f"  heaviest page with its assets: {heaviest_page} = {heaviest_kb:.1f} KB over {assets} files "
+          f"(target <= {PAGE_TARGET_KB} KB) {'OK' if heaviest_kb <= PAGE_TARGET_KB else 'OVER TARGET'}")
+    for total, name, n in weights[1:5]:
+        print(f"      next: {name} = {total / 1024:.1f} KB over {n} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
