@@ -1,6 +1,7 @@
 """Sphinx configuration for the briefing book. Configuration only: logic lives in briefing/."""
 
 from briefing.edition import edition
+from briefing.latex_style import latex_elements as _latex_elements
 
 _ed = edition()
 
@@ -54,18 +55,7 @@ html_theme_options = {
 latex_engine = "xelatex"
 latex_documents = [(root_doc, "briefing.tex", _ed.title, _ed.publisher, "manual", True)]
 latex_show_urls = "no"
-latex_elements = {
-    "papersize": "a4paper",
-    "pointsize": "10pt",
-    "fontpkg": r"""
-\setmainfont{DejaVu Serif}
-\setsansfont{DejaVu Sans}
-\setmonofont{DejaVu Sans Mono}
-""",
-    "preamble": r"\setcounter{tocdepth}{1}",
-    "releasename": "Edition",
-    "printindex": "",
-}
+latex_elements = _latex_elements(_ed)
 latex_domain_indices = False
 latex_use_xindy = False
 
