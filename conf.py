@@ -27,7 +27,8 @@ nitpicky = True
 numfig = True
 language = "en"
 
-myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block"]
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block", "substitution"]
+myst_substitutions = {"edition": _ed.edition_label, "edition_date": _ed.date_human}
 myst_fence_as_directive = ["mermaid"]
 myst_heading_anchors = 0  # anchors come from explicit labels only; see AUTHORING.md
 
@@ -46,6 +47,7 @@ html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 html_permalinks = True
+html_secnumber_suffix = " "  # "5.2 Title", as in the PDF
 html_permalinks_icon = "#"
 html_theme_options = {
     "navigation_with_keys": True,
