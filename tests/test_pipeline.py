@@ -249,3 +249,18 @@ def test_two_clean_builds_are_byte_identical(twin_builds):
     assert a.keys() == b.keys(), f"file sets differ: {sorted(a.keys() ^ b.keys())[:10]}"
     differ = [name for name in a if a[name] != b[name]]
     assert not differ, f"files differ between two clean builds: {differ[:10]}"
+
+
+def test_failed_latex_run_keeps_the_last_good_pdf(built_book, book_copy, tmp_path):
+    out = tmp_path / "out"
+    (out / "pdf").mkdir(parents=True)
+    shutil.copy2(built_book.out / "pdf" / "briefing.pdf", out / "pdf" / "briefing.pdf")
+    before = snapshot(out / "pdf")
+    about = book_copy / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8")
+                     + "\n\n```{raw} latex\n\\UndefinedMacroOfThisBook\n```\n", encoding="utf-8")
+    result = run_build("pdf", out, root=book_copy, cache=ROOT / ".cache" / "mermaid")
+    assert result.returncode != 0, "a LaTeX error must fail the PDF build"
+    assert "UndefinedMacroOfThisBook" in result.output, result.output[-3000:]
+    assert "keeps the last good PDF" in result.output
+    assert snapshot(out / "pdf") == before

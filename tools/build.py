@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -97,13 +98,20 @@ def build_pdf(root: Path, out: Path, extra: list[str]) -> int:
            f"{PDF_NAME}.tex"]
     print("+", " ".join(cmd), f"(in {latex})", flush=True)
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=latex, env=build_env(root), capture_output=True, text=True)
-    passes = proc.stdout.count("Latexmk: applying rule") + proc.stderr.count("Latexmk: applying rule")
-    print(f"latex: {passes} rule runs in {time.monotonic() - started:.1f}s", flush=True)
+    proc = subprocess.Popen(cmd, cwd=latex, env=build_env(root), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, errors="replace")
+    transcript = []
+    passes = 0
+    for line in proc.stdout:
+        transcript.append(line)
+        if line.startswith("Latexmk: applying rule") or line.startswith("Run number"):
+            passes += line.startswith("Run number")
+            print(f"latex: {line.strip()}", flush=True)
+    proc.wait()
+    print(f"latex: {passes} passes in {time.monotonic() - started:.1f}s", flush=True)
     if proc.returncode != 0:
-        log = latex / f"{PDF_NAME}.log"
-        tail = log.read_text(errors="replace").splitlines()[-40:] if log.exists() else []
-        print(proc.stdout[-3000:], "\n".join(tail), sep="\n", file=sys.stderr)
+        errors = [line.rstrip() for line in transcript if re.match(r"^(\./)?[^:]+\.tex:\d+:|^! ", line)]
+        print("".join(transcript[-60:]), *errors[:20], sep="\n", file=sys.stderr)
         print(f"PDF build failed: {out / 'pdf'} keeps the last good PDF", file=sys.stderr)
         return proc.returncode
     target = out / "pdf" / f"{PDF_NAME}.pdf"
