@@ -1,0 +1,171 @@
+"""Timelines generated from docs/_data/chronology.yaml: ``{timeline}`` and ``{handover}``.
+
+``{timeline}`` (optionally ``:actor: russia``) emits a vertical Mermaid timeline, grouped by
+year, followed by its table twin (date, event, actors, cited sources), which is what screen
+readers and the PDF's text layer use. Entries are sorted by date; approximate dates
+(``{approx: "by the 2040s", sort: 2040}``) are placed by their sort value, shown with their
+phrase and labelled approximate. ``{handover}`` gives the entries with a ``handover`` record
+as a table and a diagram (from actor, post, to actor).
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from briefing.citations import cite
+from briefing.data import Date, depend, get_data, record_error
+from briefing.mermaidtext import diagram, escape, short
+from briefing.tables import joined, table
+
+APPROX_SECTION = "approximate dates"
+
+
+def actor_link(env, actor: dict, fromdoc: str) -> nodes.Node:
+    label = actor["short"]
+    if actor.get("chapter") and actor["chapter"] in env.found_docs:
+        xref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + actor["chapter"],
+                                     refexplicit=True, refwarn=True, refdoc=fromdoc)
+        xref += nodes.inline(label, label)
+        return xref
+    return nodes.Text(label)
+
+
+def date_cell(date: Date) -> list[nodes.Node]:
+    if not date.approximate:
+        return [nodes.Text(date.label)]
+    return [nodes.Text(date.label + " "), nodes.emphasis("(approximate)", "(approximate)")]
+
+
+def period_label(date: Date) -> str:
+    return date.label
+
+
+def section_label(date: Date) -> str:
+    return APPROX_SECTION if date.approximate else str(date.year)
+
+
+def timeline_code(data, entries: list, title: str) -> str:
+    lines = ["timeline TD", f"    accTitle: {escape(title)}",
+             f"    accDescr: {escape(f'{len(entries)} events in date order; the table below gives them in full')}"]
+    section = None
+    period = None
+    for entry in entries:
+        date = data.date(entry)
+        if section_label(date) != section:
+            section = section_label(date)
+            lines.append(f"    section {escape(section)}")
+            period = None
+        label = escape(short(entry["event"]))
+        if period == period_label(date):
+            lines.append(f"        : {label}")
+        else:
+            period = period_label(date)
+            suffix = " (approx.)" if date.approximate else ""
+            lines.append(f"        {escape(period + suffix)} : {label}")
+    return "\n".join(lines) + "\n"
+
+
+class TimelineDirective(SphinxDirective):
+    """``{timeline}``: the chronology as a diagram and its table twin."""
+
+    has_content = False
+    option_spec = {"actor": directives.unchanged}
+
+    def run(self):
+        depend(self.env, "chronology", "actors", "sources")
+        data = get_data(self.env)
+        actor = self.options.get("actor", "").strip() or None
+        location = (self.env.docname, self.lineno)
+        if actor is not None and actor not in data.actor:
+            record_error(self.env, location, f"timeline: unknown actor {actor!r}: use an id from "
+                         f"docs/_data/actors.yaml ({', '.join(sorted(data.actor))})")
+            return []
+        entries = data.sorted_chronology(actor)
+        who = data.actor[actor]["name"] if actor else "All actors"
+        title = f"Chronology: {who}" if actor else "Chronology of events"
+        container = nodes.container(classes=["briefing-timeline"])
+        container["briefing_timeline"] = actor or ""
+        container["briefing_entries"] = [e["id"] for e in entries]
+        self.set_source_info(container)
+        if not entries:
+            container += nodes.paragraph("", "No dated events recorded for this actor.")
+            return [container]
+        container += diagram(timeline_code(data, entries, title), self,
+                             alt=f"{title}: timeline; the table below gives the same events",
+                             briefing_timeline=actor or "")
+        rows = []
+        for entry in entries:
+            citation = cite(self.env, "; ".join(entry["sources"]), location, parens=False)
+            actors = joined([actor_link(self.env, data.actor[a], self.env.docname) for a in entry["actors"]])
+            rows.append([date_cell(data.date(entry)), " ".join(entry["event"].split()), actors,
+                         [citation] if citation is not None else ""])
+        tbl = table(["Date", "Event", "Actors", "Sources"], rows,
+                    ["briefing-timeline-table"], [2, 7, 2, 3],
+                    title=f"{title} (the timeline as a table)")
+        for row, entry in zip(tbl.findall(nodes.row), [None, *entries]):
+            if entry is not None:
+                row["briefing_entry"] = entry["id"]
+        self.set_source_info(tbl)
+        container += tbl
+        return [container]
+
+
+def handover_code(data, entries: list) -> str:
+    lines = ["flowchart LR", "    accTitle: Border handovers",
+             f"    accDescr: {len(entries)} posts handed over, from one actor to another; the table gives them in full"]
+    used = []
+    for entry in entries:
+        for side in ("from", "to"):
+            if entry["handover"][side] not in used:
+                used.append(entry["handover"][side])
+    for actor in used:
+        lines.append(f'    {actor.replace("-", "_")}(["{escape(data.actor[actor]["short"])}"])')
+    for i, entry in enumerate(entries):
+        h = entry["handover"]
+        label = f"{h['place']} ({data.date(entry).label})"
+        lines.append(f'    post{i}["{escape(label)}"]')
+        lines.append(f'    {h["from"].replace("-", "_")} --> post{i} --> {h["to"].replace("-", "_")}')
+    return "\n".join(lines) + "\n"
+
+
+class HandoverDirective(SphinxDirective):
+    """``{handover}``: the chronology entries with a handover record, as table and diagram."""
+
+    has_content = False
+
+    def run(self):
+        depend(self.env, "chronology", "actors", "sources")
+        data = get_data(self.env)
+        location = (self.env.docname, self.lineno)
+        entries = [e for e in data.sorted_chronology() if "handover" in e]
+        container = nodes.container(classes=["briefing-handover"])
+        self.set_source_info(container)
+        if not entries:
+            container += nodes.paragraph("", "No handovers recorded.")
+            return [container]
+        container += diagram(handover_code(data, entries), self,
+                             alt="Border handovers: diagram; the table gives the same handovers")
+        rows = []
+        for entry in entries:
+            h = entry["handover"]
+            citation = cite(self.env, "; ".join(entry["sources"]), location, parens=False)
+            rows.append([h["place"], actor_link(self.env, data.actor[h["from"]], self.env.docname),
+                         actor_link(self.env, data.actor[h["to"]], self.env.docname),
+                         date_cell(data.date(entry)), [citation] if citation is not None else ""])
+        tbl = table(["Post or border segment", "From", "To", "Date", "Sources"], rows,
+                    ["briefing-timeline-table", "briefing-handover-table"], [5, 2, 2, 3, 3],
+                    title="Border handovers (the diagram as a table)")
+        self.set_source_info(tbl)
+        container += tbl
+        return [container]
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("briefing.citations")
+    app.add_directive("timeline", TimelineDirective)
+    app.add_directive("handover", HandoverDirective)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
