@@ -11,6 +11,16 @@ from sphinx.application import Sphinx
 MODULES = [
     "briefing.theme",
     "briefing.mermaid_render",
+    "briefing.data",
+    "briefing.citations",
+    "briefing.quotations",
+    "briefing.judgments",
+    "briefing.chronology",
+    "briefing.relations",
+    "briefing.glossary",
+    "briefing.previews",
+    "briefing.labels",
+    "briefing.cite_this",
 ]
 
 

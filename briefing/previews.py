@@ -1,0 +1,255 @@
+"""Hover previews: hovering or focusing a cross-reference or citation shows its target.
+
+A small local equivalent of sphinx-tippy. sphinx-tippy was tried and not used because it
+names each page's data file with a random UUID (no two builds of one commit are alike),
+copies the target's raw HTML into the tip (duplicate ids, whole diagrams in a tooltip),
+also runs for the EPUB builder (scripts in the EPUB), and fetches Wikipedia/DOI tips
+over the network unless told not to.
+
+What this module does instead, for the HTML builders only (``html``, ``dirhtml``,
+``singlehtml``):
+
+* copies tippy.js and Popper from the pinned npm packages into ``_static/vendor/``
+  (source-map comments stripped, so the browser never asks for a missing file);
+* after the pages are written, reads them back, makes a plain-text preview of every
+  element with an id (a section: its title and the start of its first paragraph; any
+  other element: its own text), and writes for each page a small data file
+  ``_static/previews/<page>.js`` holding the previews of the links in that page's
+  article, keyed by the link's exact ``href``;
+* ``_static/briefing-previews.js`` attaches a tooltip to each such link (hover and
+  keyboard focus; not on touch, where a tap follows the link). The tooltip is built
+  with ``textContent``: no HTML from the target is copied into the page.
+
+Everything is local and deterministic: the build is a function of the commit.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+BUILDERS = {"html", "dirhtml", "singlehtml"}
+VENDOR = {
+    # npm package file -> name under _static/vendor/
+    "@popperjs/core/dist/umd/popper.min.js": "popper.min.js",
+    "tippy.js/dist/tippy.umd.min.js": "tippy.umd.min.js",
+    "tippy.js/dist/tippy.css": "tippy.css",
+}
+PREVIEW_CHARS = 280
+SKIP_PAGES = {"genindex", "search", "py-modindex"}
+SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=[^\n]*")
+HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+
+def enabled(app: Sphinx) -> bool:
+    return app.builder.name in BUILDERS
+
+
+def node_modules(app: Sphinx) -> Path:
+    return Path(app.confdir) / "node_modules"
+
+
+def add_assets(app: Sphinx) -> None:
+    if not enabled(app):
+        return
+    for source in VENDOR:
+        if not (node_modules(app) / source).is_file():
+            raise ExtensionError(
+                f"hover previews need {node_modules(app) / source}: run `make` to install the npm packages."
+            )
+    app.add_css_file("vendor/tippy.css")
+    app.add_js_file("vendor/popper.min.js", loading_method="defer")
+    app.add_js_file("vendor/tippy.umd.min.js", loading_method="defer")
+    app.add_js_file("briefing-previews.js", loading_method="defer")
+
+
+def page_data_path(pagename: str) -> str:
+    return f"previews/{pagename}.js"
+
+
+def add_page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Each page loads its own small data file, written once every page exists."""
+    if not enabled(app) or doctree is None or pagename in SKIP_PAGES:
+        return
+    app.add_js_file(page_data_path(pagename), loading_method="defer")
+
+
+# --- previews from the written pages ----------------------------------------------------
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def shorten(text: str, limit: int = PREVIEW_CHARS) -> str:
+    text = squash(text)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    return cut + " …"
+
+
+def heading_text(heading: Tag) -> str:
+    copy = BeautifulSoup(str(heading), "html.parser")
+    for link in copy.select("a.headerlink"):
+        link.decompose()
+    return squash(copy.get_text(""))
+
+
+def plain_text(tag: Tag) -> str:
+    copy = BeautifulSoup(str(tag), "html.parser")
+    for drop in copy.select("a.headerlink, svg, script, style, .briefing-diagram"):
+        drop.decompose()
+    return squash(copy.get_text(""))
+
+
+def first_paragraph(section: Tag) -> str:
+    """The first paragraph of running text: not a table cell, caption or diagram label."""
+    for para in section.find_all("p"):
+        if para.find_parent(["table", "figure", "nav", "aside"]) is not None:
+            continue
+        text = plain_text(para)
+        if text:
+            return text
+    heading = section.find(HEADINGS)
+    nxt = heading.find_next_sibling() if heading else None
+    if nxt is None:
+        return ""
+    table = nxt if nxt.name == "table" else nxt.find("table")
+    if table is not None:
+        caption = table.find("caption")
+        if caption is not None and plain_text(caption):
+            return "Table: " + plain_text(caption)
+        columns = [plain_text(th) for th in table.find_all("th")]
+        return "Table: " + " · ".join(c for c in columns if c)
+    return plain_text(nxt)
+
+
+def preview_of(element: Tag) -> tuple[str, str] | None:
+    """(title, text) of the element an anchor points at."""
+    if element.name == "span" and not element.get_text(strip=True):
+        # docutils writes secondary ids as empty spans before the element.
+        nxt = element.find_next_sibling()
+        if nxt is None:
+            parent = element.parent
+            return preview_of(parent) if isinstance(parent, Tag) and parent.name != "article" else None
+        element = nxt
+    if element.name == "section":
+        heading = element.find(HEADINGS)
+        title = heading_text(heading) if heading else ""
+        return title, shorten(first_paragraph(element))
+    if element.name in HEADINGS and isinstance(element.parent, Tag) and element.parent.name == "section":
+        return preview_of(element.parent)
+    if element.name == "dt":
+        dd = element.find_next_sibling("dd")
+        return plain_text(element), shorten(plain_text(dd) if dd else "")
+    text = plain_text(element)
+    if not text:
+        return None
+    return "", shorten(text)
+
+
+def page_index(soup: BeautifulSoup) -> dict[str | None, tuple[str, str]]:
+    """Previews of every id in a page's article; key None is the page itself."""
+    article = soup.find("article", attrs={"role": "main"}) or soup.body
+    index: dict[str | None, tuple[str, str]] = {}
+    if article is None:
+        return index
+    first = article.find("section")
+    if first is not None:
+        found = preview_of(first)
+        if found:
+            index[None] = found
+    for element in article.find_all(id=True):
+        found = preview_of(element)
+        if found and (found[0] or found[1]):
+            index[element["id"]] = found
+    return index
+
+
+def html_pages(app: Sphinx) -> dict[str, Path]:
+    """pagename -> written file, for the pages that came from documents."""
+    pages = {}
+    for docname in sorted(app.env.found_docs):
+        if app.builder.name == "singlehtml":
+            break
+        path = Path(app.outdir, app.builder.get_target_uri(docname).split("#")[0] or "index.html")
+        if path.is_dir() or not path.suffix:
+            path = path / "index.html"
+        if path.is_file():
+            pages[docname] = path
+    if app.builder.name == "singlehtml":
+        root = Path(app.outdir, f"{app.config.root_doc}.html")
+        if root.is_file():
+            pages[app.config.root_doc] = root
+    return pages
+
+
+def resolve(href: str, page_file: Path, outdir: Path, by_file: dict[Path, str]) -> tuple[str, str | None] | None:
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.I):
+        return None
+    path, _, fragment = href.partition("#")
+    target_file = page_file if not path else Path(posixpath.normpath(page_file.parent / path))
+    if target_file.is_dir():
+        target_file = target_file / "index.html"
+    if target_file not in by_file:
+        return None
+    return by_file[target_file], (fragment or None)
+
+
+def write_page_data(app: Sphinx, exception) -> None:
+    if exception is not None or not enabled(app):
+        return
+    outdir = Path(app.outdir)
+    vendor = outdir / "_static" / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    for source, name in VENDOR.items():
+        text = (node_modules(app) / source).read_text(encoding="utf-8")
+        (vendor / name).write_text(SOURCE_MAP.sub("", text) + "\n", encoding="utf-8")
+
+    pages = html_pages(app)
+    soups = {doc: BeautifulSoup(path.read_text(encoding="utf-8"), "lxml") for doc, path in pages.items()}
+    indexes = {doc: page_index(soup) for doc, soup in soups.items()}
+    by_file = {path.resolve(): doc for doc, path in pages.items()}
+    total = 0
+    for doc, soup in soups.items():
+        article = soup.find("article", attrs={"role": "main"})
+        previews: dict[str, list[str]] = {}
+        if article is not None:
+            for link in article.find_all("a", href=True):
+                href = link["href"]
+                if href in previews or "headerlink" in (link.get("class") or []):
+                    continue
+                target = resolve(href, pages[doc].resolve(), outdir, by_file)
+                if target is None:
+                    continue
+                target_doc, fragment = target
+                if target_doc == doc and fragment is None:
+                    continue
+                found = indexes[target_doc].get(fragment)
+                if found is None and fragment is not None and app.builder.name == "singlehtml":
+                    found = next((ix[fragment] for ix in indexes.values() if fragment in ix), None)
+                if found:
+                    previews[href] = list(found)
+        data = json.dumps(previews, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+        target = outdir / "_static" / page_data_path(doc)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"window.briefingPreviews = {data};\n", encoding="utf-8")
+        total += len(previews)
+    logger.info("previews: %d link previews on %d pages", total, len(soups))
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", add_assets)
+    app.connect("html-page-context", add_page_data)
+    app.connect("build-finished", write_page_data)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

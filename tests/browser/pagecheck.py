@@ -1,0 +1,103 @@
+"""Helpers shared by the browser tests: colour contrast and in-page measurements."""
+
+from __future__ import annotations
+
+import re
+
+RGB = re.compile(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)")
+
+
+def parse_rgb(value: str) -> tuple[float, float, float, float]:
+    m = RGB.match(value.strip())
+    assert m, f"not an rgb() colour: {value!r}"
+    r, g, b, a = m.groups()
+    return float(r), float(g), float(b), float(a) if a is not None else 1.0
+
+
+def luminance(value: str) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b, _ = parse_rgb(value)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# Every diagram on the page: box, visibility, smallest rendered font size, colours.
+DIAGRAMS_JS = """
+() => Array.from(document.querySelectorAll('.briefing-diagram svg')).map(svg => {
+  const box = svg.getBoundingClientRect();
+  const style = getComputedStyle(svg);
+  const card = svg.closest('.briefing-diagram');
+  const texts = Array.from(svg.querySelectorAll('text')).filter(t => {
+    if (!t.textContent.trim()) return false;
+    const b = t.getBoundingClientRect();
+    return b.width > 0 && b.height > 0;
+  });
+  const sizes = texts.map(t => {
+    const m = t.getScreenCTM();
+    return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+  });
+  return {
+    id: svg.id,
+    width: box.width, height: box.height,
+    visible: style.display !== 'none' && style.visibility !== 'hidden' && parseFloat(style.opacity) > 0
+             && card.getBoundingClientRect().width > 0,
+    texts: texts.length,
+    minFont: sizes.length ? Math.min(...sizes) : null,
+    fills: Array.from(new Set(texts.map(t => getComputedStyle(t).fill))),
+    cardBackground: getComputedStyle(card).backgroundColor,
+    pageBackground: getComputedStyle(document.body).backgroundColor,
+    theme: document.body.dataset.theme || null,
+  };
+})
+"""
+
+# Elements that stick out of the viewport on the right (to explain an overflow).
+OVERFLOW_JS = """
+() => {
+  const width = window.innerWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && r.width > 0) {
+      let scroller = el.parentElement, clipped = false;
+      while (scroller && scroller !== document.body) {
+        const o = getComputedStyle(scroller).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') { clipped = true; break; }
+        scroller = scroller.parentElement;
+      }
+      if (!clipped) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+        (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') +
+        ' right=' + Math.round(r.right));
+    }
+  }
+  return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: width, offenders: out.slice(0, 8)};
+}
+"""
+
+# The accessible name of every diagram (role img + aria-label / aria-labelledby).
+DIAGRAM_NAMES_JS = """
+() => Array.from(document.querySelectorAll('.briefing-diagram svg')).map(svg => {
+  const labelledby = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+  const byIds = labelledby.map(id => { const el = document.getElementById(id);
+                                       return el ? el.textContent.trim() : ''; }).join(' ').trim();
+  const card = svg.closest('.briefing-diagram');
+  let next = card.nextElementSibling;
+  return {
+    id: svg.id,
+    role: svg.getAttribute('role'),
+    label: (svg.getAttribute('aria-label') || '').trim(),
+    labelledby: byIds,
+    labelledbyIds: labelledby,
+    cardClasses: card.className,
+    next: next ? next.tagName.toLowerCase() + '.' + next.className : null,
+    nextHasTable: !!(next && (next.matches('table') || next.querySelector('table'))),
+  };
+})
+"""

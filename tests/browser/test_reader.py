@@ -1,0 +1,169 @@
+"""The book as a reader meets it: every page in a real browser (Debian's Chromium through
+Playwright), served from 127.0.0.1 by the test; nothing may come from anywhere else."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import DESKTOP, PHONE
+from .pagecheck import DIAGRAMS_JS, OVERFLOW_JS, contrast, luminance
+
+pytestmark = pytest.mark.browser
+
+MIN_FONT_PX = 9.0
+MIN_CONTRAST = 4.5
+
+
+def visit(page, url: str) -> None:
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.ok, f"{url}: HTTP {response.status if response else '?'}"
+    page.wait_for_load_state("networkidle")
+
+
+def test_every_page_loads_offline_without_errors(open_context, server, book_pages):
+    context, traffic = open_context()
+    page = context.new_page()
+    for name in book_pages:
+        visit(page, server + name)
+    hosts = {urlsplit(u).netloc for u in traffic.requests if urlsplit(u).scheme in ("http", "https")}
+    assert traffic.problems() == []
+    assert hosts == {urlsplit(server).netloc}, hosts
+    # Every page, and its stylesheets and scripts, came from the local server.
+    assert len(traffic.requests) >= len(book_pages) * 2
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_diagrams_visible_and_readable(open_context, server, book_pages, theme):
+    context, traffic = open_context(viewport=DESKTOP, theme=theme,
+                                    color_scheme="dark" if theme == "dark" else "light")
+    page = context.new_page()
+    seen, problems = 0, []
+    for name in book_pages:
+        visit(page, server + name)
+        for d in page.evaluate(DIAGRAMS_JS):
+            seen += 1
+            where = f"{name} {d['id']} ({theme})"
+            if d["theme"] != theme:
+                problems.append(f"{where}: page theme is {d['theme']!r}")
+            if not d["visible"] or d["width"] < 50 or d["height"] < 20:
+                problems.append(f"{where}: not visible ({d['width']:.0f}x{d['height']:.0f})")
+            if not d["texts"]:
+                problems.append(f"{where}: no visible text")
+            elif d["minFont"] < MIN_FONT_PX:
+                problems.append(f"{where}: text rendered at {d['minFont']:.1f}px (< {MIN_FONT_PX}px)")
+            for fill in d["fills"]:
+                ratio = contrast(fill, d["cardBackground"])
+                if ratio < MIN_CONTRAST:
+                    problems.append(f"{where}: text {fill} on card {d['cardBackground']}: contrast {ratio:.1f}")
+            if theme == "dark":
+                assert luminance(d["pageBackground"]) < 0.1, f"{where}: dark mode page is not dark"
+    assert traffic.problems() == []
+    assert seen > 0, "the book has no diagrams to check"
+    assert problems == []
+
+
+def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
+    context, traffic = open_context(viewport=PHONE)
+    page = context.new_page()
+    overflowing = {}
+    for name in book_pages:
+        visit(page, server + name)
+        result = page.evaluate(OVERFLOW_JS)
+        if result["scrollWidth"] > result["innerWidth"]:
+            overflowing[name] = result
+    assert traffic.problems() == []
+    assert overflowing == {}
+
+
+def test_wide_tables_and_diagrams_scroll_inside_their_container(open_context, server, book_pages):
+    """At phone width, a wide table or diagram scrolls in its own box, not the page."""
+    context, _ = open_context(viewport=PHONE)
+    page = context.new_page()
+    checked = 0
+    for name in book_pages:
+        visit(page, server + name)
+        boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
+            'article table, article .briefing-diagram')).map(el => {
+              const r = el.getBoundingClientRect();
+              return {tag: el.tagName, right: r.right, width: r.width};})""")
+        for box in boxes:
+            checked += 1
+            assert box["right"] <= PHONE["width"] + 1, f"{name}: {box} sticks out of a {PHONE['width']}px screen"
+    assert checked > 0
+
+
+@pytest.mark.parametrize("term", ["Gyumri", "Giragosian"])
+def test_offline_search_finds_a_name_and_follows_it(open_context, server, term):
+    context, traffic = open_context()
+    page = context.new_page()
+    visit(page, server + "index.html")
+    box = page.locator("input.sidebar-search").first
+    box.fill(term)
+    box.press("Enter")
+    page.wait_for_url("**/search.html?*")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=15000)
+    assert results.count() >= 1
+    first_href = results.first.get_attribute("href")
+    results.first.click()
+    page.wait_for_load_state("load")
+    assert "search.html" not in page.url, page.url
+    assert term.lower() in page.locator("article[role=main]").inner_text().lower(), (
+        f"following the first result ({first_href}) lands on {page.url}, which does not contain {term}")
+    assert traffic.problems() == []
+
+
+def test_print_hides_navigation_and_keeps_the_article(open_context, server, book_pages, screenshots):
+    chapter = next(p for p in ("handover.html", "context.html", "chronology.html") if p in book_pages)
+    context, traffic = open_context()
+    page = context.new_page()
+    visit(page, server + chapter)
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => {
+      const vis = sel => Array.from(document.querySelectorAll(sel)).some(el => {
+        const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; });
+      return {
+        sidebar: vis('.sidebar-drawer'), toc: vis('.toc-drawer'), header: vis('.mobile-header'),
+        related: vis('.related-pages'), back: vis('.back-to-top'), themeToggle: vis('.theme-toggle'),
+        article: vis('article[role=main]'), heading: vis('article[role=main] h1'),
+      };
+    }""")
+    assert shown["article"] and shown["heading"], shown
+    navigation = {k: v for k, v in shown.items() if k not in ("article", "heading") and v}
+    assert navigation == {}, f"navigation still printed: {navigation}"
+    pdf = screenshots / "print-chapter.pdf"
+    pdf.write_bytes(page.pdf(format="A4", print_background=True))
+    reader = PdfReader(str(pdf))
+    first = reader.pages[0].extract_text()
+    title = page.locator("article[role=main] h1").inner_text().replace("#", "").strip()
+    assert title.split()[1] in first, f"the printed first page does not start with the chapter title {title!r}"
+    assert "Contents" not in first.split(title.split()[1])[0]
+    assert traffic.problems() == []
+
+
+KEY_PAGES = ["index.html", "handover.html", "chronology.html", "sources.html", "context.html"]
+
+
+def test_screenshots_of_key_pages(open_context, server, book_pages, screenshots):
+    """Screenshots for review (desktop light, desktop dark, phone) under _build/screenshots/."""
+    written = []
+    for label, kwargs in {
+        "desktop-light": {"viewport": DESKTOP, "theme": "light"},
+        "desktop-dark": {"viewport": DESKTOP, "theme": "dark", "color_scheme": "dark"},
+        "phone": {"viewport": PHONE, "theme": "light"},
+    }.items():
+        context, traffic = open_context(**kwargs)
+        page = context.new_page()
+        for name in KEY_PAGES:
+            if name not in book_pages:
+                continue
+            visit(page, server + name)
+            target = screenshots / f"{name[:-5]}-{label}.png"
+            page.screenshot(path=str(target), full_page=label != "desktop-dark")
+            written.append(target)
+        assert traffic.problems() == []
+    assert len(written) >= 6 and all(p.stat().st_size > 10_000 for p in written)
