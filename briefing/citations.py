@@ -52,6 +52,10 @@ def _number(key: str, n: int) -> nodes.inline:
 def citation_node(data, groups: list[tuple[str, list[int]]], rawtext: str = "",
                   parens: bool = True) -> nodes.inline:
     """The rendered citation for parsed passage groups, e.g. (Caucasus Watch, para. 12)."""
+    merged: dict[str, list[int]] = {}
+    for key, paras in groups:
+        merged.setdefault(key, []).extend(paras)
+    groups = list(merged.items())
     node = nodes.inline(rawtext, "", classes=[CITATION_CLASS])
     node[CITES_ATTR] = [f"{key}:{n}" for key, paras in groups for n in sorted(set(paras))]
     if parens:
@@ -246,8 +250,10 @@ def resolve_passage_links(app: Sphinx, doctree: nodes.document, fromdoc: str) ->
         if page is None:
             node.replace_self(nodes.Text(text))
             continue
+        key, _, para = target.rpartition("-")
+        outlet = get_data(app).sources.get(key, {}).get("outlet", key)
         ref = make_refnode(app.builder, fromdoc, page, target, nodes.Text(text),
-                           f"passage {target.replace('-', ', para. ')} on the Sources page")
+                           f"{outlet}, para. {para}, on the Sources page")
         node.replace_self(ref)
 
 
