@@ -340,6 +340,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", listing_pages_outdated)
-    app.connect("env-check-consistency", check_descriptions, priority=500)
+    app.connect("env-updated", check_descriptions, priority=500)
     app.connect("doctree-resolved", resolve, priority=600)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -133,7 +133,7 @@ def parse_passages(spec: str, sources: dict) -> tuple[list[tuple[str, list[int]]
             if b < a:
                 errors.append(f"range {a}-{b} runs backwards: write {b}-{a}")
                 continue
-            for n in (a, b):
+            for n in sorted({a, b}):
                 if not 1 <= n <= count:
                     errors.append(f"paragraph {n} does not exist: {key} has {count} paragraphs")
             paras.extend(n for n in range(a, b + 1) if 1 <= n <= count)
@@ -460,22 +460,33 @@ def merge_errors(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvir
             _errors(env)[docname] = _errors(other)[docname]
 
 
-def fail_on_errors(app: Sphinx, env: BuildEnvironment) -> None:
-    errors = [e for docname in sorted(_errors(env)) for e in _errors(env)[docname]]
-    _errors(env).pop("__data__", None)
-    if errors:
-        raise DataError(f"{len(errors)} evidence error(s):\n" + "\n".join(errors))
-
-
-def fail_at_end(app: Sphinx, exception) -> None:
-    """An incremental build that re-read nothing still fails while an error stands."""
-    env = getattr(app, "env", None)
-    if exception is None and env is not None and any(_errors(env).values()):
-        fail_on_errors(app, env)
-
-
 def env_before_read(app: Sphinx, env: BuildEnvironment, docnames) -> None:
     _errors(env).pop("__data__", None)
+    app.briefing_read_now = set(docnames)
+
+
+def fail_on_errors(app: Sphinx, exception) -> None:
+    """Errors found in earlier runs, in pages not re-read, are reported again; any error fails.
+
+    Errors are logged where they are found (so ``-W`` fails the build with the file and
+    line); this also sets a failing exit status without ``-W``, and stops an incremental
+    build that re-reads nothing from passing while an error stands.
+    """
+    env = getattr(app, "env", None)
+    if exception is not None or env is None:
+        return
+    errors = _errors(env)
+    read_now = getattr(app, "briefing_read_now", set())
+    for docname in sorted(errors):
+        if docname != "__data__" and docname not in read_now:
+            for text in errors[docname]:
+                logger.error("%s (reported again: the page has not changed since)", text,
+                             type="briefing", subtype="evidence")
+    count = sum(len(v) for v in errors.values())
+    if count:
+        app.statuscode = 1
+        logger.error("%d evidence error(s) above, each with its file and line: the build fails "
+                     "until they are fixed", count, type="briefing", subtype="evidence")
 
 
 def setup(app: Sphinx) -> dict:
@@ -484,6 +495,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge_errors)
     app.connect("env-merge-info", merge_errors)
     app.connect("env-updated", check_chapters)
-    app.connect("env-check-consistency", fail_on_errors, priority=900)
-    app.connect("build-finished", fail_at_end)
+    app.connect("build-finished", fail_on_errors)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

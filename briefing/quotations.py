@@ -203,7 +203,7 @@ class QuotationDirective(SphinxDirective):
         if target is None or not check_speaker(self.env, speaker, location):
             return []
         text = " ".join(line.strip() for line in self.content)
-        made = quote_nodes(self.env, text, *target, speaker, (self.env.docname, self.content_offset + 1))
+        made = quote_nodes(self.env, text, *target, speaker, location)
         if made is None:
             return []
         block = nodes.block_quote(classes=["briefing-quotation"])
@@ -366,6 +366,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
-    app.connect("env-check-consistency", write_record, priority=950)
+    app.connect("env-updated", write_record, priority=900)
     app.connect("doctree-resolved", resolve, priority=500)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
