@@ -3,9 +3,8 @@
 * Every chapter and numbered section gets a "Cite this" block under its heading, made when the
   section numbers are known (doctree-resolved): in HTML a quiet ``<details>`` holding a ready
   reference and a BibTeX entry, each with a copy button (``static/briefing-cite.js``, local);
-  in the PDF one short line in small type under each chapter heading (per-section lines would
-  repeat the same book, edition and URL stem eighty times; the section number is in the
-  heading and the anchor is the section's label).
+  in the PDF one short line in small type: the full reference under a chapter heading, and
+  under a section heading only its number and address (the label is not visible in print).
 * ``{book-citation}`` renders the whole book's citation as ``text``, ``bibtex``, ``ris`` or
   ``csl-json`` for the "How to cite" page.
 
@@ -183,7 +182,9 @@ class BookCitation(SphinxDirective):
 
 
 def _docname_of(node: nodes.Node, default: str) -> str:
-    """The source document of a node in an assembled (LaTeX, singlehtml) tree."""
+    """The source document of a section in an assembled (LaTeX, singlehtml) tree."""
+    if node.get("docname"):  # set by sphinx.util.nodes.inline_all_toctrees
+        return node["docname"]
     parent = node.parent
     while parent is not None:
         if isinstance(parent, addnodes.start_of_file):
@@ -238,7 +239,9 @@ def latex_line(ed: Edition, sec: Section) -> str:
         what = (f"{latex_escape(ed.publisher)}, \\emph{{{latex_escape(ed.title)}}}, "
                 f"{latex_escape(ed.edition_label)} ({latex_escape(ed.date_human)}), chapter~{sec.number}")
     else:
-        what = f"\\emph{{{latex_escape(ed.title)}}}, {latex_escape(ed.edition_label)}, \\S{sec.number}"
+        # The book and edition are in the chapter's line and the running head; the section's
+        # line gives what the PDF cannot show otherwise: its address.
+        what = f"\\S{sec.number}"
     return (
         "\n\\par{\\footnotesize\\sffamily\\color{black!55}"
         f"Cite as: {what}, \\url{{{url}}}\\par}}\n"
@@ -252,7 +255,7 @@ def add_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     for section, sec in numbered_sections(app.env, doctree, docname):
         if fmt == "html":
-            raw = nodes.raw("", html_block(ed, sec), format="html", classes=["cite-this-raw"])
+            raw = nodes.raw("", html_block(ed, sec), format="html")
         else:
             raw = nodes.raw("", latex_line(ed, sec), format="latex")
         section.insert(1, raw)

@@ -1,0 +1,72 @@
+"""One edition everywhere: CITATION.cff, the How to cite and Editions pages, footer, PDF metadata."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import yaml
+from pybtex.database import parse_string
+
+from briefing.edition import edition
+from citable import norm, soup
+from conftest import ROOT
+
+
+def test_citation_cff_agrees_with_the_edition():
+    ed = edition()
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"].startswith("1.2")
+    assert cff["title"] == ed.title
+    assert cff["version"] == ed.version
+    assert [a["name"] for a in cff["authors"]] == [ed.publisher]
+    assert cff["url"] == ed.base_url
+    pref = cff["preferred-citation"]
+    assert pref["title"] == ed.title and pref["edition"] == ed.version and pref["url"] == ed.base_url
+    # The edition date comes from SOURCE_DATE_EPOCH (the building commit), so CITATION.cff
+    # carries no date-released that would be false for the next commit of the same version.
+    assert "date-released" not in cff and "date-released" not in pref
+
+
+def test_base_url_is_a_marked_placeholder():
+    assert ".invalid/" in edition().base_url, "a real URL needs a decision, not a guess; update this test then"
+
+
+def test_how_to_cite_page_is_generated_from_the_edition(html_dir):
+    ed = edition()
+    page = soup(html_dir / "how-to-cite.html")
+    block = lambda fmt: page.select_one(f"div.book-citation-{fmt} pre").get_text()  # noqa: E731
+    text = norm(block("text"))
+    for part in (ed.publisher, ed.title, ed.subtitle, ed.edition_label, ed.date_human, ed.base_url):
+        assert part in text, f"{part!r} missing from {text!r}"
+    bib = parse_string(block("bibtex"), "bibtex")
+    (entry,) = bib.entries.values()
+    assert entry.type == "book"
+    assert entry.fields["edition"] == ed.version and entry.fields["year"] == str(ed.year)
+    assert entry.fields["date"] == ed.date_iso and entry.fields["url"] == ed.base_url
+    ris = dict(line.split("  - ", 1) for line in block("ris").splitlines() if "  - " in line)
+    assert ris["TY"] == "BOOK" and ris["ET"] == ed.version and ris["UR"] == ed.base_url
+    assert ris["PY"] == str(ed.year) and block("ris").rstrip().endswith("ER  -")
+    (csl,) = json.loads(block("csl-json"))
+    assert csl["edition"] == ed.version and csl["URL"] == ed.base_url
+    assert csl["issued"]["date-parts"] == [[ed.year, ed.date.month, ed.date.day]]
+    assert "placeholder" in page.get_text(), "the placeholder URL must be flagged to readers"
+
+
+def test_editions_page_describes_this_edition(html_dir):
+    ed = edition()
+    page = soup(html_dir / "editions.html")
+    titles = [norm(h.get_text()) for h in page.select("article h2")]
+    assert any(t.endswith(f"Edition {ed.version}#") or t.endswith(f"Edition {ed.version}") for t in titles), titles
+    assert ed.date_human in page.get_text()
+
+
+def test_footer_and_pdf_metadata_name_the_edition(html_dir, pdf_path):
+    ed = edition()
+    footer = norm(soup(html_dir / "about.html").select_one("footer").get_text())
+    assert ed.edition_label in footer and ed.date_human in footer, footer
+    info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    assert norm(fields["Title"]) == f"{ed.title} ({ed.edition_label})"
+    assert norm(fields["Author"]) == ed.publisher
+    assert norm(fields["Subject"]) == ed.subtitle

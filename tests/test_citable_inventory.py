@@ -1,0 +1,24 @@
+"""objects.inv lets another Sphinx project link to every published section (intersphinx)."""
+
+from __future__ import annotations
+
+from citable import headings, inventory, published_labels, soup
+
+
+def test_objects_inv_resolves_every_published_label(html_dir):
+    labels = inventory(html_dir)["std:label"]
+    pages = {}
+    for label in published_labels():
+        assert label in labels, f"objects.inv has no std:label {label!r}"
+        item = labels[label]
+        page, _, anchor = item.uri.partition("#")
+        assert anchor, f"{label}: {item.uri} has no anchor"
+        if page not in pages:
+            path = html_dir / page
+            assert path.is_file(), f"{label}: {item.uri} points at a missing page"
+            pages[page] = (soup(path), {h.section_id: h for h in headings(html_dir, page)})
+        doc, by_id = pages[page]
+        assert doc.find(id=anchor) is not None, f"{label}: no element with id {anchor!r} in {page}"
+        if anchor == label:  # not redirected: the inventory names the section by its title
+            assert anchor in by_id, f"{label}: {page}#{anchor} is not a section"
+            assert item.display_name == by_id[anchor].title, (label, item.display_name, by_id[anchor].title)

@@ -1,0 +1,105 @@
+"""Stable addresses: labels required, published labels kept (or redirected), permalinks use them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from citable import headings, inventory, page_order, published_labels, soup
+from conftest import ROOT, run_build
+
+CACHE = ROOT / ".cache" / "mermaid"
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line == needle:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def a_published_section_label() -> tuple[str, Path]:
+    """A published label of a section (not a chapter) and the file that defines it."""
+    for label in published_labels():
+        for path in sorted((ROOT / "docs").rglob("*.md")):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            for i, line in enumerate(lines[:-1]):
+                if line == f"({label})=" and lines[i + 1].startswith("## "):
+                    return label, path.relative_to(ROOT)
+    raise AssertionError("no published section label found in docs/")
+
+
+def test_published_list_is_sorted_and_unique():
+    labels = published_labels()
+    assert len(labels) >= 20, f"only {len(labels)} published labels"
+    assert labels == sorted(set(labels)), "published-labels.txt must be sorted, one label a line"
+
+
+def test_every_published_label_is_defined_in_the_sources():
+    """The committed list agrees with the sources (the build checks it too)."""
+    defined = set()
+    for path in (ROOT / "docs").rglob("*.md"):
+        defined |= set(re.findall(r"^\(([a-z0-9-]+)\)=$", path.read_text(encoding="utf-8"), re.M))
+    import yaml
+    redirects = yaml.safe_load((ROOT / "docs/_data/redirects.yaml").read_text()) or {}
+    redirected = set((redirects.get("labels") or {}))
+    missing = [l for l in published_labels() if l not in defined and l not in redirected]
+    assert not missing, f"published labels neither defined nor redirected: {missing}"
+
+
+def test_unlabelled_section_fails_the_build_at_file_and_line(book_copy, tmp_path):
+    page = book_copy / "docs" / "context.md"
+    text = page.read_text(encoding="utf-8").rstrip("\n") + "\n\n## A heading without a label\n\nText.\n"
+    page.write_text(text, encoding="utf-8")
+    line = line_of(page, "## A heading without a label")
+    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+    assert result.returncode != 0, "a section without a label must fail the build"
+    assert re.search(rf"docs/context\.md:{line}: WARNING: section 'A heading without a label' has no label: "
+                     r"add a label line `\(context-a-heading-without\)=` above this heading",
+                     result.output), result.output[-3000:]
+
+
+def test_removing_a_published_label_fails_the_build(book_copy, tmp_path):
+    label, rel = a_published_section_label()
+    replace_once(book_copy / rel, f"({label})=", f"({label}-renamed)=")
+    published = book_copy / "docs/_data/published-labels.txt"
+    line = line_of(published, label)
+    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+    assert result.returncode != 0, "renaming a published label without a redirect must fail the build"
+    assert f"published-labels.txt:{line}: WARNING: published label {label!r} no longer exists" in result.output, \
+        result.output[-3000:]
+
+
+def test_a_declared_redirect_keeps_the_old_label_working(book_copy, tmp_path):
+    label, rel = a_published_section_label()
+    new = f"{label}-renamed"
+    replace_once(book_copy / rel, f"({label})=", f"({new})=")
+    (book_copy / "docs/_data/redirects.yaml").write_text(f"labels:\n  {label}: {new}\npages: {{}}\n")
+    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+    assert f"published label {label!r} no longer exists" not in result.output
+    assert result.returncode == 0, result.output[-3000:]
+    html = tmp_path / "out" / "html"
+    page = str(rel.with_suffix(".html")).removeprefix("docs/")
+    item = inventory(html)["std:label"][label]
+    assert item.uri == f"{page}#{new}", "the old label must resolve to the new place in objects.inv"
+    assert soup(html / page).find(id=label) is not None, "the old anchor must stay on the page"
+
+
+def test_every_heading_has_a_permalink_to_its_label(html_dir):
+    labels = inventory(html_dir)["std:label"]
+    checked = 0
+    for page in page_order(html_dir) + ["index.html"]:
+        for h in headings(html_dir, page):
+            assert h.permalink == f"#{h.section_id}", f"{page}: heading {h.title!r} links to {h.permalink}"
+            assert h.section_id in labels, f"{page}: section id {h.section_id!r} is not an explicit label"
+            assert labels[h.section_id].uri.endswith(f"{page}#{h.section_id}")
+            checked += 1
+    assert checked >= len(published_labels()), f"only {checked} headings checked"
