@@ -7,7 +7,7 @@ _ed = edition()
 
 project = _ed.title
 author = _ed.publisher
-copyright = f"{_ed.year}, {_ed.publisher}"
+copyright = f"{_ed.year}, {_ed.publisher} · {_ed.edition_label}, {_ed.date_human}"  # footer names the edition
 version = _ed.version
 release = _ed.version
 today = _ed.date_human
