@@ -19,6 +19,7 @@ MODULES = [
     "briefing.relations",
     "briefing.glossary",
     "briefing.previews",
+    "briefing.a11y",
     "briefing.labels",
     "briefing.cite_this",
 ]

@@ -261,6 +261,9 @@ def html_visit_mermaid(self, node: mermaid) -> None:
         svg = svg.replace(svg_id(key), f"{svg_id(key)}-{seen[key]}")
     if node.get("alt"):
         svg = svg.replace("<svg ", f'<svg aria-label="{self.attval(node["alt"])}" ', 1)
+    # One image with one name (its accTitle): screen readers do not read the diagram's
+    # text fragments one by one; the table twin carries the data.
+    svg = svg.replace('role="graphics-document document"', 'role="img"', 1)
     classes = " ".join(["briefing-diagram", *node.get("classes", [])])
     self.body.append(f'<div class="{classes}"><div class="briefing-diagram-scroll">{svg}</div></div>\n')
     raise nodes.SkipNode

@@ -48,6 +48,9 @@ PREVIEW_CHARS = 280
 SKIP_PAGES = {"genindex", "search", "py-modindex"}
 SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=[^\n]*")
 HEADINGS = ["h1", "h2", "h3", "h4", "h5", "h6"]
+BLOCKS = {"p", "li", "dd", "td", "th", "div"}
+# Not part of a preview: permalinks, diagrams, and the Sources page's "Cited in" lists.
+DROP = "a.headerlink, svg, script, style, .briefing-diagram, .briefing-cited-in, details.cite-this"
 
 
 def enabled(app: Sphinx) -> bool:
@@ -107,7 +110,7 @@ def heading_text(heading: Tag) -> str:
 
 def plain_text(tag: Tag) -> str:
     copy = BeautifulSoup(str(tag), "html.parser")
-    for drop in copy.select("a.headerlink, svg, script, style, .briefing-diagram"):
+    for drop in copy.select(DROP):
         drop.decompose()
     return squash(copy.get_text(""))
 
@@ -137,12 +140,21 @@ def first_paragraph(section: Tag) -> str:
 def preview_of(element: Tag) -> tuple[str, str] | None:
     """(title, text) of the element an anchor points at."""
     if element.name == "span" and not element.get_text(strip=True):
-        # docutils writes secondary ids as empty spans before the element.
-        nxt = element.find_next_sibling()
-        if nxt is None:
-            parent = element.parent
-            return preview_of(parent) if isinstance(parent, Tag) and parent.name != "article" else None
-        element = nxt
+        # An empty span is a target: docutils writes secondary ids, and inline targets
+        # (a passage on the Sources page), as empty spans. Preview what it marks: the
+        # block it opens, or else the element after it.
+        parent = element.parent
+        first_in_block = (
+            isinstance(parent, Tag) and parent.name in BLOCKS
+            and next((c for c in parent.children if not (isinstance(c, NavigableString) and not c.strip())), None) is element
+        )
+        if first_in_block:
+            element = parent.parent if parent.name == "p" and parent.parent.name in ("li", "dd") else parent
+        else:
+            nxt = element.find_next_sibling()
+            if nxt is None:
+                return preview_of(parent) if isinstance(parent, Tag) and parent.name != "article" else None
+            element = nxt
     if element.name == "section":
         heading = element.find(HEADINGS)
         title = heading_text(heading) if heading else ""

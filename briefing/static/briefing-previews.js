@@ -39,9 +39,15 @@
       if (!found) {
         continue;
       }
+      // A link's title would show as a second, native tooltip: it becomes the preview's
+      // heading when the target has none (a passage on the Sources page).
+      var title = link.getAttribute("title");
+      if (title) {
+        link.removeAttribute("title");
+      }
       link.classList.add("briefing-has-preview");
       window.tippy(link, {
-        content: content(found[0], found[1]),
+        content: content(found[0] || title || "", found[1]),
         trigger: "mouseenter focus",
         touch: false,
         placement: "bottom-start",
