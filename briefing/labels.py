@@ -52,36 +52,65 @@ def explicit_labels(document: nodes.document, section: nodes.Element) -> list[st
 
 
 class RequireSectionLabels(SphinxTransform):
-    """Fail on a section without an explicit label; put the label first among its ids."""
+    """Note each section without an explicit label; put the label first among its ids.
+
+    The problems are kept in the environment and reported at every build (check_labels),
+    not only when the page is read: an unchanged page is not re-read, and a build after a
+    failed one must fail again.
+    """
 
     default_priority = 700  # after docutils' PropagateTargets (260) moved labels onto sections
 
     def apply(self, **kwargs) -> None:
         docname = self.env.docname
+        problems = _problems(self.env)
+        problems.pop(docname, None)
         for section in self.document.findall(nodes.section):
             labels = explicit_labels(self.document, section)
             title = section[0].astext() if section.children and isinstance(section[0], nodes.title) else ""
+            where = section[0] if section.children else section
+            location = f"{where.source or self.env.doc2path(docname)}:{where.line or 0}"
             if not labels:
                 depth = len([a for a in _ancestors(section) if isinstance(a, nodes.section)])
                 chapter = docname.rsplit("/", 1)[-1]
                 hint = chapter if depth == 0 else f"{chapter}-{_slug(title)}"
-                logger.warning(
-                    "section %r has no label: add a label line `(%s)=` above this heading "
-                    "(labels are stable addresses; see AUTHORING.md)",
-                    title, hint, location=section[0] if section.children else section,
-                    type="briefing", subtype="label",
-                )
+                problems.setdefault(docname, []).append((location, (
+                    f"section {title!r} has no label: add a label line `({hint})=` above this "
+                    "heading (labels are stable addresses; see AUTHORING.md)")))
                 continue
             for label in labels:
                 if not LABEL_RE.match(label):
-                    logger.warning(
-                        "label %r is not lowercase-hyphenated (e.g. `(russia-levers)=`)", label,
-                        location=section[0], type="briefing", subtype="label",
-                    )
+                    problems.setdefault(docname, []).append((location, (
+                        f"label {label!r} is not lowercase-hyphenated (e.g. `(russia-levers)=`)")))
             first = labels[0]
             if first in section["ids"] and section["ids"][0] != first:
                 section["ids"].remove(first)
                 section["ids"].insert(0, first)
+
+
+def _problems(env: BuildEnvironment) -> dict[str, list[tuple[str, str]]]:
+    if not hasattr(env, "briefing_label_problems"):
+        env.briefing_label_problems = {}
+    return env.briefing_label_problems
+
+
+def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _problems(env).pop(docname, None)
+
+
+def merge_info(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
+    mine = _problems(env)
+    for docname, found in _problems(other).items():
+        if docname in docnames:
+            mine[docname] = found
+
+
+def check_labels(app: Sphinx, env: BuildEnvironment) -> None:
+    for docname in sorted(_problems(env)):
+        if docname not in env.all_docs:
+            continue
+        for location, message in _problems(env)[docname]:
+            logger.warning(message, location=location, type="briefing", subtype="label")
 
 
 def _ancestors(node: nodes.Node):
@@ -143,14 +172,21 @@ def check_published(app: Sphinx, env: BuildEnvironment) -> None:
     defined = {name for name, (docname, _id, _title) in std.labels.items()
                if name not in redirects and docname in env.all_docs}
     path = str(srcdir / PUBLISHED)
+    redirects_path = srcdir / REDIRECTS
+
+    def where(old: str) -> str:  # "file:line" (a tuple would be read as a docname)
+        lines = redirects_path.read_text(encoding="utf-8").splitlines() if redirects_path.is_file() else []
+        line = next((i for i, text in enumerate(lines, 1) if text.strip().startswith(f"{old}:")), 1)
+        return f"{redirects_path}:{line}"
+
     for old, new in redirects.items():
         if old in defined:
             logger.warning("redirect %s -> %s: label %r still exists in the book; drop the redirect",
-                           old, new, old, location=(str(srcdir / REDIRECTS), 0),
+                           old, new, old, location=where(old),
                            type="briefing", subtype="label")
         elif new not in defined:
             logger.warning("redirect %s -> %s: the new label %r does not exist",
-                           old, new, new, location=(str(srcdir / REDIRECTS), 0),
+                           old, new, new, location=where(old),
                            type="briefing", subtype="label")
     for label, lineno in read_published(srcdir):
         if label in defined or label in redirects:
@@ -158,7 +194,7 @@ def check_published(app: Sphinx, env: BuildEnvironment) -> None:
         logger.warning(
             "published label %r no longer exists: readers' citations point at it. Restore the "
             "label `(%s)=`, or declare where it went in docs/%s (labels: {%s: new-label})",
-            label, label, REDIRECTS, label, location=(path, lineno),
+            label, label, REDIRECTS, label, location=f"{path}:{lineno}",
             type="briefing", subtype="label",
         )
 
@@ -223,6 +259,9 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(RequireSectionLabels)
     app.connect("config-inited", config_inited)
     app.connect("env-updated", register_redirected_labels)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("env-check-consistency", check_labels)
     app.connect("env-check-consistency", check_published)
     app.connect("doctree-resolved", keep_old_anchors)
     app.connect("html-page-context", anchor_redirect_script)

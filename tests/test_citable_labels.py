@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -82,15 +83,21 @@ def test_a_declared_redirect_keeps_the_old_label_working(book_copy, tmp_path):
     label, rel = a_published_section_label()
     new = f"{label}-renamed"
     replace_once(book_copy / rel, f"({label})=", f"({new})=")
-    (book_copy / "docs/_data/redirects.yaml").write_text(f"labels:\n  {label}: {new}\npages: {{}}\n")
+    page = str(rel.with_suffix("")).removeprefix("docs/")
+    moved_from = f"old/{page}-first-edition"  # as if the page had lived there before
+    (book_copy / "docs/_data/redirects.yaml").write_text(
+        f"labels:\n  {label}: {new}\npages:\n  {moved_from}: {page}\n")
     result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
     assert f"published label {label!r} no longer exists" not in result.output
     assert result.returncode == 0, result.output[-3000:]
     html = tmp_path / "out" / "html"
-    page = str(rel.with_suffix(".html")).removeprefix("docs/")
+    page = f"{page}.html"
     item = inventory(html)["std:label"][label]
     assert item.uri == f"{page}#{new}", "the old label must resolve to the new place in objects.inv"
     assert soup(html / page).find(id=label) is not None, "the old anchor must stay on the page"
+    stub = (html / f"{moved_from}.html").read_text(encoding="utf-8")
+    target = posixpath.relpath(page, posixpath.dirname(moved_from))
+    assert f'var target = "{target}"' in stub and "location.hash" in stub, stub
 
 
 def test_every_heading_has_a_permalink_to_its_label(html_dir):
