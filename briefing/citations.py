@@ -113,6 +113,7 @@ class Cite:
     section_id: str
     title: str
     line: int
+    parents: tuple = ()
 
 
 def _state(env: BuildEnvironment) -> dict[str, list[Cite]]:
@@ -137,19 +138,29 @@ def listing_page(env: BuildEnvironment, kind: str) -> str | None:
     return found[0] if found else None
 
 
-def section_of(node: nodes.Node, doctree: nodes.document) -> tuple[str, str, str]:
-    """(toc anchor, section id, section title) of the section holding node."""
+def section_of(node: nodes.Node, doctree: nodes.document) -> tuple[str, str, str, tuple[str, ...]]:
+    """(toc anchor, section id, section title, toc anchors of the enclosing sections)."""
     first = next(iter(doctree.findall(nodes.section)), None)
+
+    def toc_anchor(section) -> str:
+        return "" if section is first else f"#{section['ids'][0] if section['ids'] else ''}"
+
     parent = node.parent
     while parent is not None and not isinstance(parent, nodes.section):
         parent = parent.parent
     if parent is None:
         parent = first
     if parent is None:
-        return "", "", ""
+        return "", "", "", ()
     sid = parent["ids"][0] if parent["ids"] else ""
     title = parent[0].astext() if parent.children and isinstance(parent[0], nodes.title) else ""
-    return ("" if parent is first else f"#{sid}"), sid, title
+    outer = []
+    up = parent.parent
+    while up is not None:
+        if isinstance(up, nodes.section):
+            outer.append(toc_anchor(up))
+        up = up.parent
+    return toc_anchor(parent), sid, title, tuple(outer)
 
 
 def collect(app: Sphinx, doctree: nodes.document) -> None:
@@ -158,9 +169,9 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     for node in doctree.findall(nodes.inline):
         if CITES_ATTR not in node:
             continue
-        toc_anchor, sid, title = section_of(node, doctree)
+        toc_anchor, sid, title, parents = section_of(node, doctree)
         for passage in node[CITES_ATTR]:
-            found.append(Cite(passage, env.docname, toc_anchor, sid, title, node.line or 0))
+            found.append(Cite(passage, env.docname, toc_anchor, sid, title, node.line or 0, parents))
     _state(env)[env.docname] = found
 
 
@@ -203,16 +214,22 @@ def check_descriptions(app: Sphinx, env: BuildEnvironment) -> None:
 # --- resolving: links to passages, and the passages list -----------------------------
 
 
-def secnumber(env: BuildEnvironment, docname: str, toc_anchor: str) -> str:
+def secnumber(env: BuildEnvironment, docname: str, toc_anchor: str,
+              parents: tuple = ()) -> tuple[tuple[int, ...], bool]:
+    """The section's number, or its nearest numbered enclosing section's; and whether it is its own."""
     numbers = env.toc_secnumbers.get(docname, {})
-    number = numbers.get(toc_anchor)
-    return ".".join(map(str, number)) if number else ""
+    if numbers.get(toc_anchor):
+        return tuple(numbers[toc_anchor]), True
+    for anchor_ in parents:
+        if numbers.get(anchor_):
+            return tuple(numbers[anchor_]), False
+    return (), False
 
 
-def section_sort_key(env: BuildEnvironment, docname: str, toc_anchor: str, order: dict[str, int]):
-    numbers = env.toc_secnumbers.get(docname, {})
-    number = numbers.get(toc_anchor)
-    return (0 if number else 1, tuple(number or ()), order.get(docname, 10**6), docname, toc_anchor)
+def section_sort_key(env: BuildEnvironment, docname: str, toc_anchor: str, order: dict[str, int],
+                     parents: tuple = ()):
+    number, own = secnumber(env, docname, toc_anchor, parents)
+    return (0 if number else 1, number, 0 if own else 1, order.get(docname, 10**6), docname, toc_anchor)
 
 
 def doc_order(env: BuildEnvironment) -> dict[str, int]:
@@ -233,9 +250,15 @@ def doc_order(env: BuildEnvironment) -> dict[str, int]:
 
 
 def section_link(app: Sphinx, fromdoc: str, docname: str, section_id: str, toc_anchor: str,
-                 title: str) -> nodes.Node:
-    number = secnumber(app.env, docname, toc_anchor)
-    label = f"{number} {title}" if number else (title or docname)
+                 title: str, parents: tuple = ()) -> nodes.Node:
+    number, own = secnumber(app.env, docname, toc_anchor, parents)
+    shown = ".".join(map(str, number))
+    if number and own:
+        label = f"{shown} {title}"
+    elif number:
+        label = f"{shown} › {title}"
+    else:
+        label = title or docname
     target = "" if toc_anchor == "" else section_id
     return make_refnode(app.builder, fromdoc, docname, target, nodes.inline(label, label), label)
 
@@ -308,14 +331,14 @@ def render_passages(app: Sphinx, fromdoc: str, node: passages_list) -> list[node
             cited_in += nodes.Text("Cited in ")
             seen = set()
             places = sorted(by_passage[passage],
-                            key=lambda c: section_sort_key(env, c.docname, c.anchor, order))
+                            key=lambda c: section_sort_key(env, c.docname, c.anchor, order, c.parents))
             for c in places:
                 if (c.docname, c.anchor) in seen:
                     continue
                 if seen:
                     cited_in += nodes.Text("; ")
                 seen.add((c.docname, c.anchor))
-                cited_in += section_link(app, fromdoc, c.docname, c.section_id, c.anchor, c.title)
+                cited_in += section_link(app, fromdoc, c.docname, c.section_id, c.anchor, c.title, c.parents)
             cited_in += nodes.Text(".")
             para += cited_in
             item += para
@@ -342,4 +365,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", listing_pages_outdated)
     app.connect("env-updated", check_descriptions, priority=500)
     app.connect("doctree-resolved", resolve, priority=600)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

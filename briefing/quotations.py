@@ -233,6 +233,7 @@ class Quoted:
     anchor: str
     section_id: str
     title: str
+    parents: tuple = ()
 
 
 def _state(env: BuildEnvironment) -> dict[str, list[Quoted]]:
@@ -248,9 +249,9 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         if QUOTE_ATTR not in node:
             continue
         q = node[QUOTE_ATTR]
-        toc_anchor, sid, title = section_of(node, doctree)
+        toc_anchor, sid, title, parents = section_of(node, doctree)
         found.append(Quoted(q["quote"], q["key"], q["paragraph"], q["speaker"], env.docname,
-                            toc_anchor, sid, title))
+                            toc_anchor, sid, title, parents))
     _state(env)[env.docname] = found
 
 
@@ -337,13 +338,14 @@ def render_people(app: Sphinx, fromdoc: str) -> nodes.Node:
                 p += c
             p += nodes.Text(". Quoted in ")
             seen = []
-            for place in sorted(places, key=lambda q: section_sort_key(env, q.docname, q.anchor, order)):
+            for place in sorted(places, key=lambda q: section_sort_key(env, q.docname, q.anchor, order, q.parents)):
                 if (place.docname, place.anchor) in seen:
                     continue
                 if seen:
                     p += nodes.Text("; ")
                 seen.append((place.docname, place.anchor))
-                p += section_link(app, fromdoc, place.docname, place.section_id, place.anchor, place.title)
+                p += section_link(app, fromdoc, place.docname, place.section_id, place.anchor, place.title,
+                                  place.parents)
             p += nodes.Text(".")
             item += p
             said += item
@@ -368,4 +370,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", merge)
     app.connect("env-updated", write_record, priority=900)
     app.connect("doctree-resolved", resolve, priority=500)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -22,7 +22,7 @@ EXPECTED = {
              ("2.1 One", "beta.html#beta-one"), ("2.2 Two", "beta.html#beta-two")],
     "cw-8": [("1.1 One", "alpha.html#alpha-one")],
     "cw-11": [("1.2 Two", "alpha.html#alpha-two"), ("2.2 Two", "beta.html#beta-two")],
-    "emp-2": [("1.1 One", "alpha.html#alpha-one")],
+    "emp-2": [("1.1 One", "alpha.html#alpha-one"), ("2.1 › Deep", "beta.html#beta-deep")],
     "emp-14": [("1.2 Two", "alpha.html#alpha-two"), ("2.2 Two", "beta.html#beta-two")],
     "emp-15": [("1.2 Two", "alpha.html#alpha-two")],
     "emp-16": [("1.1 One", "alpha.html#alpha-one")],
