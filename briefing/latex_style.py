@@ -30,6 +30,14 @@ def latex_elements(ed: Edition) -> dict[str, str]:
         "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered,bookmarksopen,bookmarksopenlevel=0}{hyperref}",
         "preamble": rf"""
 \setcounter{{tocdepth}}{{1}}
+% Running footers name the chapter and section by number only: full titles are long enough
+% to run into the page number.
+\makeatletter
+\AtBeginDocument{{%
+  \renewcommand{{\chaptermark}}[1]{{\markboth{{\@chapapp\ \thechapter}}{{}}}}%
+  \renewcommand{{\sectionmark}}[1]{{\markright{{\S\,\thesection}}}}%
+}}
+\makeatother
 \hypersetup{{
   pdftitle={{{title} ({_tex(ed.edition_label)})}},
   pdfauthor={{{publisher}}},
