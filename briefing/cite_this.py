@@ -178,6 +178,41 @@ class BookCitation(SphinxDirective):
         return out
 
 
+class book_contents(nodes.General, nodes.Element):
+    """Placeholder for the list of chapters; filled in once the numbers are known."""
+
+
+class BookContents(SphinxDirective):
+    """```{book-contents}``` -- the numbered chapters of this edition, number and title."""
+
+    def run(self) -> list[nodes.Node]:
+        node = book_contents()
+        self.set_source_info(node)
+        return [node]
+
+
+def fill_book_contents(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    env = app.env
+    for node in list(doctree.findall(book_contents)):
+        items = nodes.bullet_list(classes=["book-contents"])
+        for chapter in env.toctree_includes.get(env.config.root_doc, []):
+            number = env.toc_secnumbers.get(chapter, {}).get("")
+            if not number or chapter not in env.titles:
+                continue
+            title = env.titles[chapter].astext()
+            para = nodes.paragraph()
+            para += nodes.Text(f"{'.'.join(map(str, number))} ")
+            if app.builder.format == "html":
+                ref = nodes.reference("", "", internal=True,
+                                      refuri=app.builder.get_relative_uri(docname, chapter))
+                ref += nodes.Text(title)
+                para += ref
+            else:
+                para += nodes.Text(title)
+            items += nodes.list_item("", para)
+        node.replace_self(items)
+
+
 # -- the per-section blocks --------------------------------------------------------------------
 
 
@@ -263,6 +298,9 @@ def add_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.add_directive("book-citation", BookCitation)
+    app.add_node(book_contents)
+    app.add_directive("book-contents", BookContents)
+    app.connect("doctree-resolved", fill_book_contents)
     app.connect("doctree-resolved", add_cite_blocks)
     app.add_js_file("briefing-cite.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
