@@ -1,8 +1,9 @@
 """Timelines generated from docs/_data/chronology.yaml: ``{timeline}`` and ``{handover}``.
 
-``{timeline}`` (optionally ``:actor: russia``) emits a vertical Mermaid timeline, grouped by
-year, followed by its table twin (date, event, actors, cited sources), which is what screen
-readers and the PDF's text layer use. Entries are sorted by date; approximate dates
+``{timeline}`` (optionally ``:actor: russia``) emits a vertical Mermaid timeline, in parts of
+at most eight events so that each stays legible on an A4 page and a phone, followed by its
+table twin (date, event, actors, cited sources), which is what screen readers and the PDF's
+text layer use. Entries are sorted by date; approximate dates
 (``{approx: "by the 2040s", sort: 2040}``) are placed by their sort value, shown with their
 phrase and labelled approximate. ``{handover}`` gives the entries with a ``handover`` record
 as a table and a diagram (from actor, post, to actor).
@@ -21,7 +22,7 @@ from briefing.data import Date, depend, get_data, record_error
 from briefing.mermaidtext import diagram, escape, short
 from briefing.tables import joined, table
 
-APPROX_SECTION = "approximate dates"
+CHUNK = 8  # events per diagram: a longer vertical timeline shrinks to illegibility on A4
 
 
 def actor_link(env, actor: dict, fromdoc: str) -> nodes.Node:
@@ -44,28 +45,19 @@ def period_label(date: Date) -> str:
     return date.label
 
 
-def section_label(date: Date) -> str:
-    return APPROX_SECTION if date.approximate else str(date.year)
-
-
 def timeline_code(data, entries: list, title: str) -> str:
+    """Vertical Mermaid timeline, one period per event.
+
+    The period label carries the full date (with its year), so no ``section`` grouping is
+    used: in Mermaid 12.3's vertical layout a section's height ignores its events', and the
+    next section header overlaps them.
+    """
     lines = ["timeline TD", f"    accTitle: {escape(title)}",
              f"    accDescr: {escape(f'{len(entries)} events in date order; the table below gives them in full')}"]
-    section = None
-    period = None
     for entry in entries:
         date = data.date(entry)
-        if section_label(date) != section:
-            section = section_label(date)
-            lines.append(f"    section {escape(section)}")
-            period = None
-        label = escape(short(entry["event"]))
-        if period == period_label(date):
-            lines.append(f"        : {label}")
-        else:
-            period = period_label(date)
-            suffix = " (approx.)" if date.approximate else ""
-            lines.append(f"        {escape(period + suffix)} : {label}")
+        suffix = " (approx.)" if date.approximate else ""
+        lines.append(f"    {escape(period_label(date) + suffix)} : {escape(short(entry['event']))}")
     return "\n".join(lines) + "\n"
 
 
@@ -94,9 +86,12 @@ class TimelineDirective(SphinxDirective):
         if not entries:
             container += nodes.paragraph("", "No dated events recorded for this actor.")
             return [container]
-        container += diagram(timeline_code(data, entries, title), self,
-                             alt=f"{title}: timeline; the table below gives the same events",
-                             briefing_timeline=actor or "")
+        parts = [entries[i:i + CHUNK] for i in range(0, len(entries), CHUNK)]
+        for n, part in enumerate(parts, 1):
+            name = title if len(parts) == 1 else f"{title}, part {n} of {len(parts)}"
+            container += diagram(timeline_code(data, part, name), self,
+                                 alt=f"{name}: timeline; the table below gives the same events",
+                                 briefing_timeline=actor or "")
         rows = []
         for entry in entries:
             citation = cite(self.env, "; ".join(entry["sources"]), location, parens=False)
@@ -168,4 +163,4 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
     app.add_directive("timeline", TimelineDirective)
     app.add_directive("handover", HandoverDirective)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}

@@ -18,7 +18,7 @@ def escape(text: str) -> str:
     return "".join(f"#{ord(ch)};" if ch in SPECIAL else ch for ch in flat)
 
 
-def short(text: str, limit: int = 90) -> str:
+def short(text: str, limit: int = 56) -> str:
     """The first sentence of a text, cut at a word boundary to at most ``limit`` characters."""
     flat = " ".join(str(text).split())
     first = flat.split(". ")[0].rstrip(".")

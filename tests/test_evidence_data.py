@@ -60,4 +60,4 @@ def test_escape_leaves_no_mermaid_syntax():
                                       .replace("#37;", ""))
     assert "\n" not in escaped
     assert short("First sentence. Second sentence.") == "First sentence"
-    assert len(short("word " * 50)) <= 90
+    assert len(short("word " * 50)) <= 56
