@@ -121,7 +121,8 @@ def handover_code(data, entries: list) -> str:
         lines.append(f'    {actor.replace("-", "_")}(["{escape(data.actor[actor]["short"])}"])')
     for i, entry in enumerate(entries):
         h = entry["handover"]
-        label = f"{h['place']} ({data.date(entry).label})"
+        date = data.date(entry)
+        label = f"{h['place']} ({date.label}{', approx.' if date.approximate else ''})"
         lines.append(f'    post{i}["{escape(label)}"]')
         lines.append(f'    {h["from"].replace("-", "_")} --> post{i} --> {h["to"].replace("-", "_")}')
     return "\n".join(lines) + "\n"
@@ -163,4 +164,4 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
     app.add_directive("timeline", TimelineDirective)
     app.add_directive("handover", HandoverDirective)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 4}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 5}

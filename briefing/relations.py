@@ -28,12 +28,22 @@ ARROWS = {
 }
 
 
+KIND_TITLES = {
+    "supports": "who supports whom",
+    "cooperates-with": "who cooperates with whom",
+    "pressures": "who pressures whom",
+    "replaces": "who replaces whom",
+    "competes-with": "who competes with whom",
+    "distrusts": "who distrusts whom",
+}
+
+
 def node_id(actor: str) -> str:
     return "a_" + actor.replace("-", "_")
 
 
 def relations_code(data, relations: list, title: str) -> str:
-    lines = ["flowchart LR", f"    accTitle: {escape(title)}",
+    lines = ["flowchart TD" if len(relations) > 4 else "flowchart LR", f"    accTitle: {escape(title)}",
              f"    accDescr: {len(relations)} relations between actors; the matrix below gives them with sources"]
     used: list[str] = []
     for r in relations:
@@ -68,8 +78,16 @@ class RelationsDirective(SphinxDirective):
             return [container]
         who = data.actor[actor]["name"] if actor else "the actors"
         title = f"Relations of {who}" if actor else "Relations between the actors"
-        container += diagram(relations_code(data, relations, title), self,
-                             alt=f"{title}: diagram; the matrix below gives the same relations")
+        # One small diagram per kind of relation: all of them in one graph is a tangle that no
+        # A4 page or phone screen can show legibly.
+        for kind in ARROWS:
+            of_kind = [r for r in relations if r["kind"] == kind]
+            if not of_kind:
+                continue
+            name = f"{title}: {KIND_TITLES[kind]}"
+            container += nodes.rubric(KIND_TITLES[kind], KIND_TITLES[kind])
+            container += diagram(relations_code(data, of_kind, name), self,
+                                 alt=f"{name}: diagram; the matrix below gives the same relations")
         order = [a["id"] for a in data.actors]
         rows_ids = sorted({r["from"] for r in relations}, key=order.index)
         cols_ids = sorted({r["to"] for r in relations}, key=order.index)
@@ -101,4 +119,4 @@ class RelationsDirective(SphinxDirective):
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
     app.add_directive("relations", RelationsDirective)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
