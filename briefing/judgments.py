@@ -14,6 +14,8 @@ links to the yardstick (label ``method-yardstick``). Unknown terms fail at file:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
@@ -86,8 +88,19 @@ def yardstick_missing(app: Sphinx, env, node, contnode):
     return None
 
 
+LATEX_STYLE = Path(__file__).parent / "latex" / "briefingevidence.sty"
+
+
+def copy_latex_style(app: Sphinx) -> None:
+    if app.builder.format == "latex":
+        Path(app.outdir).mkdir(parents=True, exist_ok=True)
+        (Path(app.outdir) / LATEX_STYLE.name).write_bytes(LATEX_STYLE.read_bytes())
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.data")
+    app.add_latex_package("briefingevidence")
+    app.connect("builder-inited", copy_latex_style)
     app.add_directive("judgment", JudgmentDirective)
     app.connect("missing-reference", yardstick_missing)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
