@@ -142,11 +142,16 @@ def book_csl(ed: Edition) -> str:
     return json.dumps([item], ensure_ascii=False, indent=2)
 
 
+def book_intersphinx(ed: Edition) -> str:
+    return f'intersphinx_mapping = {{"briefing": ("{ed.base_url}", None)}}'
+
+
 FORMATS = {
     "text": (book_text, "text"),
     "bibtex": (book_bibtex, "bibtex"),
     "ris": (book_ris, "text"),
     "csl-json": (book_csl, "json"),
+    "intersphinx": (book_intersphinx, "python"),
 }
 
 

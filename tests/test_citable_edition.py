@@ -50,6 +50,7 @@ def test_how_to_cite_page_is_generated_from_the_edition(html_dir):
     (csl,) = json.loads(block("csl-json"))
     assert csl["edition"] == ed.version and csl["URL"] == ed.base_url
     assert csl["issued"]["date-parts"] == [[ed.year, ed.date.month, ed.date.day]]
+    assert block("intersphinx").strip() == f'intersphinx_mapping = {{"briefing": ("{ed.base_url}", None)}}'
     assert "placeholder" in page.get_text(), "the placeholder URL must be flagged to readers"
 
 
