@@ -23,7 +23,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all install html pdf epub singlehtml test live linkcheck bench clean distclean lock
+.PHONY: all install html pdf epub singlehtml onefile test live linkcheck bench clean distclean lock
 
 all: html pdf
 
@@ -62,11 +62,16 @@ html: install
 pdf: install
 	$(PY) tools/build.py pdf
 
+# EPUB with diagrams as SVG image files; published only if epubcheck finds no error.
 epub: install
-	$(PY) tools/build.py epub
+	$(PY) tools/epub.py
 
 singlehtml: install
 	$(PY) tools/build.py singlehtml
+
+# The whole book as one self-contained HTML file (_build/onefile/briefing.html).
+onefile: install
+	$(PY) tools/onefile.py
 
 test: install
 	$(PY) -m pytest
@@ -74,8 +79,10 @@ test: install
 live: install
 	$(VENV)/bin/sphinx-autobuild -c . docs $(OUT)/live --host 127.0.0.1 --port 8000
 
+# Internal links strictly (LinkChecker over the HTML served on 127.0.0.1); external
+# URLs listed and tried by Sphinx's linkcheck, not fatal offline.
 linkcheck: install
-	$(PY) tools/build.py linkcheck
+	$(PY) tools/linkcheck.py
 
 bench: install
 	$(PY) tools/bench.py

@@ -61,4 +61,18 @@ latex_elements = _latex_elements(_ed)
 latex_domain_indices = False
 latex_use_xindy = False
 
+# EPUB (make epub): diagrams as SVG image files (briefing/epub.py); checked by epubcheck.
+epub_basename = "briefing"
+epub_title = _ed.title
+epub_author = _ed.publisher
+epub_publisher = _ed.publisher
+epub_copyright = copyright
+# Sphinx writes epub_uid into toc.ncx and epub_identifier into content.opf, and epubcheck
+# wants them equal; epub_uid must be an XML name, so both are the book's slug.
+epub_uid = epub_identifier = _ed.base_url.rstrip("/").rsplit("/", 1)[-1]
+epub_show_urls = "no"
+
+# make linkcheck (tools/linkcheck.py): the base URL is a placeholder, never checked.
+linkcheck_ignore = [r"^https?://example\.invalid(/|$)"]
+
 suppress_warnings = []

@@ -20,6 +20,7 @@ MODULES = [
     "briefing.glossary",
     "briefing.previews",
     "briefing.a11y",
+    "briefing.epub",
     "briefing.labels",
     "briefing.cite_this",
 ]

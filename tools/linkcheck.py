@@ -1,0 +1,163 @@
+"""Check the book's links: internal links strictly, external links reported.
+
+    python tools/linkcheck.py              # builds _build/html if needed, then checks
+    python tools/linkcheck.py --out DIR    # DIR/html, reports in DIR/linkcheck/
+
+1. Internal: LinkChecker crawls the built HTML served from 127.0.0.1 (a thread of this
+   process, a free port) and follows every link and anchor inside the book. Any broken
+   internal link or missing anchor fails the check. LinkChecker does not leave the local
+   server (external URLs are not fetched by this step).
+2. External: Sphinx's own ``linkcheck`` builder lists every external URL in the sources
+   (the register's URLs, if any) and tries them. The machine may be offline, so an
+   unreachable host is reported, not fatal; the placeholder base URL (example.invalid) is
+   never checked (``linkcheck_ignore`` in conf.py). ``--strict-external`` makes broken
+   external links fatal, for a machine with network access.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build import ROOT, build_dir, build_env  # noqa: E402  (tools/build.py)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def linkchecker() -> str:
+    found = Path(sys.executable).parent / "linkchecker"
+    if found.is_file():
+        return str(found)
+    found = shutil.which("linkchecker")
+    if found is None:
+        raise SystemExit("LinkChecker is not installed: run `make` (it is in the dev dependencies).")
+    return found
+
+
+def check_internal(html: Path, report: Path) -> int:
+    """LinkChecker over the served book; returns the number of broken internal links."""
+    httpd, url = serve(html)
+    config = report / "linkcheckerrc"
+    # The AnchorCheck plugin checks that every #fragment exists in its target page.
+    config.write_text("[AnchorCheck]\n", encoding="utf-8")
+    cmd = [
+        linkchecker(), "--no-status", f"--config={config}",
+        "--recursion-level=-1", "--threads=4", "--timeout=20",
+        # Links that leave the book (the theme's footer credits, javascript: helpers)
+        # are not followed here; Sphinx's linkcheck reports the book's own external URLs.
+        "--ignore-url=^javascript:", "--ignore-url=^mailto:",
+        "--output=text",
+        url + "index.html",
+    ]
+    env = dict(os.environ, HOME=str(report))  # LinkChecker keeps its config under $HOME
+    print("+", " ".join(cmd), flush=True)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    out = proc.stdout + proc.stderr
+    (report / "internal.txt").write_text(out, encoding="utf-8")
+    checked = _stat(out, "links in", default="?")
+    errors = proc.returncode != 0
+    lines = [line for line in out.splitlines() if line.strip() and "dropping privileges" not in line]
+    summary = [line for line in lines if "That's it" in line or "found" in line.lower()]
+    print("\n".join(summary[-3:]) or out[-2000:])
+    if errors:
+        print(out[-6000:], file=sys.stderr)
+        print(f"internal links: broken links found (LinkChecker exit {proc.returncode}); "
+              f"see {report / 'internal.txt'}", file=sys.stderr)
+        return max(1, _stat(out, "errors found", default=1))
+    print(f"internal links: all pass ({checked} URLs checked) — {report / 'internal.txt'}")
+    return 0
+
+
+def _stat(text: str, marker: str, default):
+    """A number just before `marker` in LinkChecker's summary ("3 errors found")."""
+    import re
+
+    found = re.findall(rf"(\d+)\s+{re.escape(marker)}", text)
+    return int(found[-1]) if found else default
+
+
+def check_external(root: Path, out: Path, strict: bool) -> int:
+    """Sphinx's linkcheck builder; returns the number of broken external links (if strict)."""
+    outdir = out / "linkcheck"
+    cmd = [
+        sys.executable, "-m", "sphinx", "-b", "linkcheck", "-q", "-c", str(root),
+        "-d", str(out / "doctrees" / "linkcheck"),
+        "-D", "linkcheck_timeout=10", "-D", "linkcheck_retries=1",
+        str(root / "docs"), str(outdir),
+    ]
+    print("+", " ".join(cmd), flush=True)
+    proc = subprocess.run(cmd, cwd=root, env=build_env(root), capture_output=True, text=True)
+    results = []
+    output = outdir / "output.json"
+    if output.is_file():
+        results = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines() if line.strip()]
+    elif proc.returncode != 0:
+        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
+        print("external links: Sphinx's linkcheck builder failed to run", file=sys.stderr)
+        return 1
+    # "#fragment" references are the book's own (checked by step 1); the rest are external.
+    results = [r for r in results if not r["uri"].startswith("#")]
+    counts = Counter(r["status"] for r in results)
+    print(f"external links: {len(results)} URLs in the sources — "
+          + (", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"))
+    for r in sorted(results, key=lambda r: (r["status"], r["uri"])):
+        if r["status"] not in ("working", "ignored", "unchecked"):
+            print(f"  {r['status']:<10} {r['uri']}  ({r['filename']}:{r['lineno']}) {r.get('info', '')[:120]}")
+    broken = counts.get("broken", 0) + counts.get("timeout", 0)
+    if broken and not strict:
+        print("  (not fatal: external hosts may be unreachable from this machine; "
+              "use --strict-external where the network is available)")
+        return 0
+    return broken
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "_build", help="output root (default _build)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the book's project root")
+    parser.add_argument("--html", type=Path, help="check this built HTML instead of building")
+    parser.add_argument("--strict-external", action="store_true", help="broken external links fail")
+    parser.add_argument("--internal-only", action="store_true", help="skip Sphinx's external check")
+    args = parser.parse_args(argv)
+    root, out = args.root.resolve(), args.out.resolve()
+    if args.html:
+        html = args.html.resolve()
+    else:
+        rc = build_dir(root, out, "html", [])
+        if rc != 0:
+            return rc
+        html = out / "html"
+    report = out / "linkcheck-internal"
+    report.mkdir(parents=True, exist_ok=True)
+    failures = check_internal(html, report)
+    if not args.internal_only:
+        failures += check_external(root, out, args.strict_external)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
