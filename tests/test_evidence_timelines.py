@@ -156,3 +156,13 @@ def test_hostile_text_renders_literally_and_runs_nothing(tmp_path):
     assert not svg.find_all("script") and not page.find_all("script", string=re.compile("alert"))
     assert not [a for el in svg.find_all(True) for a in el.attrs if a.lower().startswith("on")]
     assert "<script>alert" not in page.decode().replace("&lt;script&gt;alert", "")
+
+
+def test_committed_quotation_record_is_current(real_book):
+    """A verifying build of the book rewrites nothing: the committed record holds every
+    quotation the book makes (so a build without the texts passes)."""
+    root, _ = real_book
+    built = (root / "docs" / "_data" / "quotations.json").read_text(encoding="utf-8")
+    committed = (ROOT / "docs" / "_data" / "quotations.json").read_text(encoding="utf-8")
+    assert built == committed, ("docs/_data/quotations.json is out of date: build once with the "
+                                "source texts and commit the file")
