@@ -62,8 +62,12 @@ def test_editions_page_describes_this_edition(html_dir):
     assert ed.date_human in page.get_text()
 
 
-def test_footer_and_pdf_metadata_name_the_edition(html_dir, pdf_path):
+def test_title_page_footer_and_pdf_metadata_name_the_edition(html_dir, pdf_path):
     ed = edition()
+    title_page = soup(html_dir / "index.html").select_one("article")
+    assert norm(title_page.h1.get_text()).rstrip("#") == ed.title
+    text = norm(title_page.get_text())
+    assert ed.subtitle in text and f"{ed.edition_label}, {ed.date_human}" in text, text[:500]
     footer = norm(soup(html_dir / "about.html").select_one("footer").get_text())
     assert ed.edition_label in footer and ed.date_human in footer, footer
     info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout
