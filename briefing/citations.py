@@ -354,10 +354,15 @@ def resolve(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
     resolve_passage_links(app, doctree, fromdoc)
 
 
+def _skip(self, node):
+    raise nodes.SkipNode
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.data")
     app.add_role("src", SourceRole())
-    app.add_node(passages_list)
+    skip = (_skip, None)  # replaced at doctree-resolved; never reaches a writer
+    app.add_node(passages_list, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_directive("passages", PassagesDirective)
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)

@@ -194,6 +194,7 @@ class BookData:
     people: list = field(default_factory=list)
     names: list = field(default_factory=list)
     passages: dict = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # per-run caches of other modules (source texts)
 
     @property
     def actor(self) -> dict[str, dict]:
@@ -393,6 +394,9 @@ def data_dir(app: Sphinx) -> Path:
     return Path(app.srcdir) / "_data"
 
 
+_LOADED: dict[str, BookData] = {}  # srcdir -> data, for code that has only the environment
+
+
 def load_data(app: Sphinx) -> None:
     data, errors = load(Path(app.confdir), data_dir(app))
     if errors:
@@ -400,15 +404,18 @@ def load_data(app: Sphinx) -> None:
             logger.error(error, type="briefing", subtype="data")
         raise DataError(f"{len(errors)} problem(s) in the book's data:\n" + "\n".join(errors))
     app.briefing_data = data
+    _LOADED[str(app.srcdir)] = data
 
 
 def get_data(env_or_app) -> BookData:
-    app = getattr(env_or_app, "app", env_or_app)
-    data = getattr(app, "briefing_data", None)
-    if data is None:
-        load_data(app)
-        data = app.briefing_data
-    return data
+    if isinstance(env_or_app, BuildEnvironment):
+        data = _LOADED.get(str(env_or_app.srcdir))
+        if data is None:
+            raise DataError("the book's data was not loaded (briefing.data is not set up)")
+        return data
+    if getattr(env_or_app, "briefing_data", None) is None:
+        load_data(env_or_app)
+    return env_or_app.briefing_data
 
 
 def depend(env: BuildEnvironment, *names: str) -> None:
@@ -445,7 +452,7 @@ def record_error(env: BuildEnvironment, location, message: str) -> None:
         docname = "__data__"
     else:
         docname, line = location
-        text = f"{display(Path(env.doc2path(docname)), Path(env.app.confdir))}:{line}: {message}"
+        text = f"{display(Path(env.doc2path(docname)), get_data(env).root)}:{line}: {message}"
         logger.error(message, location=location, type="briefing", subtype="evidence")
     _errors(env).setdefault(docname, []).append(text)
 

@@ -39,28 +39,29 @@ SINGLE = re.compile(r"^\s*([a-z]+)\s*:\s*(\d+)\s*$")
 # --- the texts and the record ------------------------------------------------------------
 
 
-def texts(app: Sphinx) -> dict[str, dict[int, str]] | None:
-    if not hasattr(app, "briefing_texts"):
-        directory = sourcetext.sources_dir(Path(app.confdir))
-        app.briefing_texts = (
+def texts(data) -> dict[str, dict[int, str]] | None:
+    """The source paragraphs, or None when the texts are not available (cached per run)."""
+    if "texts" not in data.cache:
+        directory = sourcetext.sources_dir(data.root)
+        data.cache["texts"] = (
             {key: sourcetext.read_paragraphs(directory, key) for key in sourcetext.SOURCES}
             if directory else None
         )
-    return app.briefing_texts
+    return data.cache["texts"]
 
 
-def record_path(app: Sphinx) -> Path:
-    return get_data(app).directory / RECORD
+def record_path(data) -> Path:
+    return data.directory / RECORD
 
 
-def read_record(app: Sphinx) -> dict[tuple[str, int, str], dict]:
-    if not hasattr(app, "briefing_record"):
-        path = record_path(app)
+def read_record(data) -> dict[tuple[str, int, str], dict]:
+    if "record" not in data.cache:
+        path = record_path(data)
         entries = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
-        app.briefing_record = {
+        data.cache["record"] = {
             (e["key"], e["paragraph"], sourcetext.normalise(e["quote"])): e for e in entries
         }
-    return app.briefing_record
+    return data.cache["record"]
 
 
 def nearest(paragraph: str, quote: str) -> str:
@@ -77,13 +78,12 @@ def nearest(paragraph: str, quote: str) -> str:
 
 
 def verify(env: BuildEnvironment, quote: str, key: str, para: int, location) -> bool:
-    app = env.app
     data = get_data(env)
     wanted = sourcetext.normalise(quote)
     if not wanted:
         record_error(env, location, "empty quotation")
         return False
-    source_texts = texts(app)
+    source_texts = texts(data)
     if source_texts is not None:
         paragraph = sourcetext.normalise(source_texts[key][para])
         if wanted in paragraph:
@@ -93,9 +93,9 @@ def verify(env: BuildEnvironment, quote: str, key: str, para: int, location) -> 
                      f"{para}); the nearest text of that paragraph is: {nearest(paragraph, wanted)!r}. "
                      f"Quote the source exactly (only whitespace, quote marks and dashes may differ)")
         return False
-    env.note_dependency(str(record_path(app)))
-    entry = read_record(app).get((key, para, wanted))
-    where = display(record_path(app), Path(app.confdir))
+    env.note_dependency(str(record_path(data)))
+    entry = read_record(data).get((key, para, wanted))
+    where = display(record_path(data), data.root)
     if entry is None:
         record_error(env, location,
                      f"quotation {quote.strip()!r} ({key}:{para}) is not in the verification record "
@@ -271,7 +271,8 @@ def all_quotes(env: BuildEnvironment) -> list[Quoted]:
 
 def write_record(app: Sphinx, env: BuildEnvironment) -> None:
     """After a verifying read, write the verification record (deterministic, sorted)."""
-    source_texts = texts(app)
+    data = get_data(app)
+    source_texts = texts(data)
     if source_texts is None or any(getattr(env, "briefing_errors", {}).values()):
         return
     entries = {}
@@ -286,11 +287,11 @@ def write_record(app: Sphinx, env: BuildEnvironment) -> None:
         entries[(q.key, q.paragraph, q.quote, q.speaker or "")] = item
     ordered = [entries[k] for k in sorted(entries)]
     text = json.dumps(ordered, ensure_ascii=False, indent=1) + "\n"
-    path = record_path(app)
+    path = record_path(data)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
         logger.info("quotations: wrote the verification record %s (%d quotations)",
-                    display(path, Path(app.confdir)), len(ordered))
+                    display(path, data.root), len(ordered))
 
 
 # --- people quoted --------------------------------------------------------------------
@@ -359,11 +360,16 @@ def resolve(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
         node.replace_self(render_people(app, fromdoc))
 
 
+def _skip(self, node):
+    raise nodes.SkipNode
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
     app.add_role("q", QuoteRole())
     app.add_directive("quotation", QuotationDirective)
-    app.add_node(people_quoted)
+    skip = (_skip, None)  # replaced at doctree-resolved; never reaches a writer
+    app.add_node(people_quoted, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_directive("people-quoted", PeopleQuotedDirective)
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
