@@ -3,6 +3,7 @@ and the inventory out of a built book."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,14 @@ PUBLISHED = ROOT / "docs" / "_data" / "published-labels.txt"
 NUMBER = re.compile(r"^\d+(?:\.\d+)*$")
 
 
-def soup(path: Path) -> BeautifulSoup:
+@functools.lru_cache(maxsize=None)
+def _parse(path: Path, mtime: float) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """A parsed page, parsed once per file version (tests only read the trees)."""
+    return _parse(path, path.stat().st_mtime)
 
 
 def norm(text: str) -> str:

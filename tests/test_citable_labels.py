@@ -95,6 +95,8 @@ def test_a_declared_redirect_keeps_the_old_label_working(book_copy, tmp_path):
     item = inventory(html)["std:label"][label]
     assert item.uri == f"{page}#{new}", "the old label must resolve to the new place in objects.inv"
     assert soup(html / page).find(id=label) is not None, "the old anchor must stay on the page"
+    # Another page reached with the old anchor sends the reader to the new place.
+    assert f'"{label}": "{page}#{new}"' in (html / "index.html").read_text(encoding="utf-8")
     stub = (html / f"{moved_from}.html").read_text(encoding="utf-8")
     target = posixpath.relpath(page, posixpath.dirname(moved_from))
     assert f'var target = "{target}"' in stub and "location.hash" in stub, stub
