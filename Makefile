@@ -23,7 +23,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all install html pdf epub singlehtml onefile test live linkcheck bench clean distclean lock
+.PHONY: all install html pdf epub singlehtml onefile test live linkcheck bench clean distclean lock publish-labels
 
 all: html pdf
 
@@ -86,6 +86,11 @@ linkcheck: install
 
 bench: install
 	$(PY) tools/bench.py
+
+# Maintainers, for a new edition: refresh docs/_data/published-labels.txt from a clean build
+# (stops if a published label vanished without a redirect in docs/_data/redirects.yaml).
+publish-labels: html
+	$(PY) tools/publish_labels.py --html $(OUT)/html
 
 # Re-resolve the Python lock from pyproject.toml (maintainers only; needs the registry).
 lock:
