@@ -159,8 +159,11 @@ def config_inited(app: Sphinx, config) -> None:
 def register_redirected_labels(app: Sphinx, env: BuildEnvironment) -> None:
     """Old label -> the new label's place, in the std domain (refs, objects.inv)."""
     std = env.domains.standard_domain
+    env.briefing_label_conflicts = set()
     for old, new in app.config.briefing_label_redirects.items():
-        if new in std.labels:
+        if old in std.labels and std.labels[old] != std.labels.get(new):
+            env.briefing_label_conflicts.add(old)  # a page still defines it: reported below
+        elif new in std.labels:
             std.labels[old] = std.labels[new]
             std.anonlabels[old] = std.anonlabels[new]
 
@@ -180,7 +183,7 @@ def check_published(app: Sphinx, env: BuildEnvironment) -> None:
         return f"{redirects_path}:{line}"
 
     for old, new in redirects.items():
-        if old in defined:
+        if old in getattr(env, "briefing_label_conflicts", ()):
             logger.warning("redirect %s -> %s: label %r still exists in the book; drop the redirect",
                            old, new, old, location=where(old),
                            type="briefing", subtype="label")

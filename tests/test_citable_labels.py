@@ -112,3 +112,15 @@ def test_every_heading_has_a_permalink_to_its_label(html_dir):
             assert labels[h.section_id].uri.endswith(f"{page}#{h.section_id}")
             checked += 1
     assert checked >= len(published_labels()), f"only {checked} headings checked"
+
+
+def test_a_wrong_redirect_fails_the_build_at_its_line(book_copy, tmp_path):
+    label, _rel = a_published_section_label()
+    (book_copy / "docs/_data/redirects.yaml").write_text(
+        f"labels:\n  {label}: summary\n  retired-label: no-such-label\npages: {{}}\n")
+    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+    assert result.returncode != 0, "a redirect that cannot be right must fail the build"
+    assert (f"redirects.yaml:2: WARNING: redirect {label} -> summary: label {label!r} still exists"
+            in result.output), result.output[-3000:]
+    assert ("redirects.yaml:3: WARNING: redirect retired-label -> no-such-label: "
+            "the new label 'no-such-label' does not exist" in result.output), result.output[-3000:]
