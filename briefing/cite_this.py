@@ -284,7 +284,7 @@ def latex_line(ed: Edition, sec: Section) -> str:
         what = f"\\S{sec.number}"
     return (
         "\n\\par{\\footnotesize\\sffamily\\color{black!55}"
-        f"Cite as: {what}, \\url{{{url}}}\\par}}\n"
+        f"Cite as: {what}, \\url{{{url}}}\\par}}\\nopagebreak\n"  # stays with the text below
     )
 
 
