@@ -35,7 +35,7 @@ from sphinxcontrib.mermaid import Mermaid, mermaid
 
 logger = logging.getLogger(__name__)
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 NODE_SCRIPT = Path(__file__).parent / "node" / "render.mjs"
 
 # One config for every diagram: a font stack that exists on the build machine (so the
@@ -44,6 +44,9 @@ NODE_SCRIPT = Path(__file__).parent / "node" / "render.mjs"
 MERMAID_CONFIG = {
     "theme": "default",
     "securityLevel": "strict",
+    # Mermaid draws some shapes with rough.js; a fixed seed makes the SVG a pure function
+    # of the diagram (0 would mean a random seed per render).
+    "handDrawnSeed": 1,
     "htmlLabels": False,
     "fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif",
     "themeVariables": {"fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif", "fontSize": "15px"},

@@ -39,8 +39,8 @@ class BuildResult:
 
 
 def run_build(target: str, out: Path, root: Path = ROOT, cache: Path | None = None,
-              extra: list[str] | None = None) -> BuildResult:
-    env = dict(os.environ)
+              extra: list[str] | None = None, env_extra: dict[str, str] | None = None) -> BuildResult:
+    env = dict(os.environ, **(env_extra or {}))
     if cache is not None:
         env["BRIEFING_MERMAID_CACHE"] = str(cache)
     cmd = [sys.executable, str(BUILD), target, "--out", str(out), "--root", str(root)]

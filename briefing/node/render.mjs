@@ -62,7 +62,9 @@ async function main() {
           stage.innerHTML = "";
           await window.mermaid.parse(code);
           const { svg } = await window.mermaid.render(id, code, stage);
-          return svg;
+          // Some diagram types (timeline) name their inner ids "undefined-…" instead of
+          // prefixing them with the diagram's id; two such diagrams on a page would clash.
+          return svg.replaceAll('"undefined-', `"${id}-`).replaceAll("#undefined-", `#${id}-`);
         }, job.svgId, job.code);
         await writeAtomic(job.svg, svg);
         if (job.pdf) {
