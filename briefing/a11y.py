@@ -1,28 +1,37 @@
-"""Accessibility fixes to the theme's HTML that the book's own markup cannot reach.
+"""Accessibility fixes to the HTML that Sphinx and the theme write, which the book's own
+markup cannot reach. Each fix answers an axe-core *critical* finding:
 
-* Sphinx writes a toctree caption as ``<p class="caption" role="heading">`` without an
-  ``aria-level``; axe-core rates that *critical* (aria-required-attr). The caption heads
-  the navigation tree (furo's sidebar and the index page's contents), so it gets level 2.
+* a toctree caption is ``<p class="caption" role="heading">`` without ``aria-level``
+  (aria-required-attr). The caption heads a navigation tree (furo's sidebar, the index
+  page's contents), so it gets level 2;
+* a bibliography (docutils citations, sphinxcontrib-bibtex) is ``<div role="list">`` whose
+  entries have ``role="doc-biblioentry"``, a role deprecated in DPUB-ARIA 1.1 and not a list
+  item (aria-required-children). The entries become list items.
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-CAPTION = '<p class="caption" role="heading">'
-FIXED = '<p class="caption" role="heading" aria-level="2">'
-# Context entries that hold rendered HTML with toctrees (Sphinx's and furo's).
+REPLACEMENTS = [
+    ('<p class="caption" role="heading">', '<p class="caption" role="heading" aria-level="2">'),
+    ('role="doc-biblioentry"', 'role="listitem"'),
+]
+# Context entries that hold rendered HTML (Sphinx's and furo's).
 HTML_KEYS = ("body", "toc", "furo_navigation_tree")
 
 
-def add_heading_levels(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     for key in HTML_KEYS:
         value = context.get(key)
-        if isinstance(value, str) and CAPTION in value:
-            context[key] = value.replace(CAPTION, FIXED)
+        if not isinstance(value, str):
+            continue
+        for old, new in REPLACEMENTS:
+            value = value.replace(old, new)
+        context[key] = value
 
 
 def setup(app: Sphinx) -> dict:
     # After furo's own html-page-context handler, which builds the navigation tree.
-    app.connect("html-page-context", add_heading_levels, priority=900)
+    app.connect("html-page-context", fix_roles, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

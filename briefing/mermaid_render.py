@@ -41,6 +41,11 @@ NODE_SCRIPT = Path(__file__).parent / "node" / "render.mjs"
 # One config for every diagram: a font stack that exists on the build machine (so the
 # PDF embeds it) and on readers' devices, and a light theme shown on a light card in
 # both colour schemes.
+TIMELINE_FILLS = ["#dbe4ff", "#d3f0e0", "#ffe3c2", "#f3d9fa", "#fff3bf", "#d0ebff",
+                  "#ffd8d8", "#e6f4c8", "#e5dbff", "#c5f6fa", "#ffe8cc", "#e9ecef"]
+# A wide diagram scrolls inside its card rather than shrinking its 15px text below ~10px.
+MIN_SCALE = 0.65
+
 MERMAID_CONFIG = {
     "theme": "default",
     "securityLevel": "strict",
@@ -49,7 +54,14 @@ MERMAID_CONFIG = {
     "handDrawnSeed": 1,
     "htmlLabels": False,
     "fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif",
-    "themeVariables": {"fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif", "fontSize": "15px"},
+    "themeVariables": {
+        "fontFamily": "DejaVu Sans, Verdana, Arial, sans-serif",
+        "fontSize": "15px",
+        # Timeline sections: light fills with dark labels. Mermaid's default puts white
+        # labels on light purples (contrast 2.5-3.1, below WCAG's 4.5).
+        **{f"cScale{i}": colour for i, colour in enumerate(TIMELINE_FILLS)},
+        **{f"cScaleLabel{i}": "#1a1a1a" for i in range(len(TIMELINE_FILLS))},
+    },
     "flowchart": {"htmlLabels": False, "useMaxWidth": True},
     "timeline": {"useMaxWidth": True},
 }
@@ -267,8 +279,16 @@ def html_visit_mermaid(self, node: mermaid) -> None:
     # One image with one name (its accTitle): screen readers do not read the diagram's
     # text fragments one by one; the table twin carries the data.
     svg = svg.replace('role="graphics-document document"', 'role="img"', 1)
+    root = re.match(r"<svg\b[^>]*>", svg)
+    width = re.search(r"max-width:\s*([\d.]+)px", root.group(0)) if root else None
+    scroll = ""
+    if width:
+        tag = root.group(0).replace("max-width:", f"min-width: {float(width.group(1)) * MIN_SCALE:.0f}px; max-width:", 1)
+        svg = tag + svg[root.end():]
+        # It may scroll sideways: keyboard users must be able to reach and scroll it.
+        scroll = ' tabindex="0" role="group" aria-label="Diagram (scrolls sideways on small screens)"'
     classes = " ".join(["briefing-diagram", *node.get("classes", [])])
-    self.body.append(f'<div class="{classes}"><div class="briefing-diagram-scroll">{svg}</div></div>\n')
+    self.body.append(f'<div class="{classes}"><div class="briefing-diagram-scroll"{scroll}>{svg}</div></div>\n')
     raise nodes.SkipNode
 
 
@@ -310,4 +330,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge_diagrams)
     app.connect("env-merge-info", merge_diagrams)
     app.connect("env-updated", render_missing)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    # env_version: bump it when MERMAID_CONFIG changes; the cache keys are computed at read
+    # time, so a cached environment would otherwise keep pointing at the old renderings.
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -50,7 +50,23 @@ DIAGRAMS_JS = """
              && card.getBoundingClientRect().width > 0,
     texts: texts.length,
     minFont: sizes.length ? Math.min(...sizes) : null,
-    fills: Array.from(new Set(texts.map(t => getComputedStyle(t).fill))),
+    // Each text's colour against what is behind it: the shape under its centre, or the card.
+    pairs: Array.from(new Set(texts.map(t => {
+      t.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
+      const b = t.getBoundingClientRect();
+      const x = b.left + b.width / 2, y = b.top + b.height / 2;
+      let behind = getComputedStyle(card).backgroundColor;
+      for (const el of document.elementsFromPoint(x, y)) {
+        if (el === t || t.contains(el) || el.closest('text')) continue;
+        if (!svg.contains(el)) break;
+        if (!['rect', 'path', 'polygon', 'circle', 'ellipse'].includes(el.tagName)) continue;
+        const s = getComputedStyle(el);
+        if (s.fill && s.fill.startsWith('rgb') && parseFloat(s.fillOpacity) > 0.5 && parseFloat(s.opacity) > 0.5) {
+          behind = s.fill; break;
+        }
+      }
+      return getComputedStyle(t).fill + '|' + behind;
+    }))),
     cardBackground: getComputedStyle(card).backgroundColor,
     pageBackground: getComputedStyle(document.body).backgroundColor,
     theme: document.body.dataset.theme || null,

@@ -54,15 +54,18 @@ def test_diagrams_visible_and_readable(open_context, server, book_pages, theme):
                 problems.append(f"{where}: no visible text")
             elif d["minFont"] < MIN_FONT_PX:
                 problems.append(f"{where}: text rendered at {d['minFont']:.1f}px (< {MIN_FONT_PX}px)")
-            for fill in d["fills"]:
-                ratio = contrast(fill, d["cardBackground"])
+            for pair in d["pairs"]:
+                fill, behind = pair.split("|")
+                ratio = contrast(fill, behind)
                 if ratio < MIN_CONTRAST:
-                    problems.append(f"{where}: text {fill} on card {d['cardBackground']}: contrast {ratio:.1f}")
+                    problems.append(f"{where}: text {fill} on {behind}: contrast {ratio:.1f}")
+            if contrast("rgb(26, 26, 26)", d["cardBackground"]) < MIN_CONTRAST:
+                problems.append(f"{where}: the card {d['cardBackground']} is not light")
             if theme == "dark":
                 assert luminance(d["pageBackground"]) < 0.1, f"{where}: dark mode page is not dark"
     assert traffic.problems() == []
     assert seen > 0, "the book has no diagrams to check"
-    assert problems == []
+    assert not problems, "\n".join(problems)
 
 
 def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
