@@ -130,8 +130,16 @@ def svg_id(key: str) -> str:
 
 
 def cached_paths(app: Sphinx, key: str) -> tuple[Path, Path]:
-    base = cache_dir(app)
+    return paths_in(cache_dir(app), key)
+
+
+def paths_in(base: Path, key: str) -> tuple[Path, Path]:
     return base / f"{key}.svg", base / f"{key}.pdf"
+
+
+def remember_cache_dir(app: Sphinx) -> None:
+    """Writers see the builder, not the app: give it the resolved cache directory."""
+    app.builder.briefing_mermaid_cache = cache_dir(app)
 
 
 # --- collecting: env state ----------------------------------------------------------
@@ -263,7 +271,7 @@ def _page_counter(translator) -> dict[str, int]:
 
 def html_visit_mermaid(self, node: mermaid) -> None:
     key = node["briefing_key"]
-    svg_path, _ = cached_paths(self.builder.app, key)
+    svg_path, _ = paths_in(self.builder.briefing_mermaid_cache, key)
     if not svg_path.exists():
         # The renderer already reported why; keep the page valid.
         self.body.append('<p class="briefing-diagram-missing">[diagram not rendered]</p>')
@@ -294,7 +302,7 @@ def html_visit_mermaid(self, node: mermaid) -> None:
 
 def latex_visit_mermaid(self, node: mermaid) -> None:
     key = node["briefing_key"]
-    _, pdf_path = cached_paths(self.builder.app, key)
+    _, pdf_path = paths_in(self.builder.briefing_mermaid_cache, key)
     if not pdf_path.exists():
         raise nodes.SkipNode
     name = f"mermaid-{key}.pdf"
@@ -326,6 +334,7 @@ def setup(app: Sphinx) -> dict:
         latex=(latex_visit_mermaid, None),
         text=(text_visit_mermaid, None),
     )
+    app.connect("builder-inited", remember_cache_dir)
     app.connect("doctree-read", collect_diagrams)
     app.connect("env-purge-doc", purge_diagrams)
     app.connect("env-merge-info", merge_diagrams)

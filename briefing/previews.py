@@ -69,6 +69,12 @@ def add_assets(app: Sphinx) -> None:
             raise ExtensionError(
                 f"hover previews need {node_modules(app) / source}: run `make` to install the npm packages."
             )
+    # Written before any page, so every page gets the same asset checksum (?v=...).
+    vendor = Path(app.outdir) / "_static" / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    for source, name in VENDOR.items():
+        text = (node_modules(app) / source).read_text(encoding="utf-8")
+        (vendor / name).write_text(SOURCE_MAP.sub("", text) + "\n", encoding="utf-8")
     app.add_css_file("vendor/tippy.css")
     app.add_js_file("vendor/popper.min.js", loading_method="defer")
     app.add_js_file("vendor/tippy.umd.min.js", loading_method="defer")
@@ -222,12 +228,6 @@ def write_page_data(app: Sphinx, exception) -> None:
     if exception is not None or not enabled(app):
         return
     outdir = Path(app.outdir)
-    vendor = outdir / "_static" / "vendor"
-    vendor.mkdir(parents=True, exist_ok=True)
-    for source, name in VENDOR.items():
-        text = (node_modules(app) / source).read_text(encoding="utf-8")
-        (vendor / name).write_text(SOURCE_MAP.sub("", text) + "\n", encoding="utf-8")
-
     pages = html_pages(app)
     soups = {doc: BeautifulSoup(path.read_text(encoding="utf-8"), "lxml") for doc, path in pages.items()}
     indexes = {doc: page_index(soup) for doc, soup in soups.items()}

@@ -217,6 +217,12 @@ def test_bad_input_fails_with_file_line_and_keeps_last_output(case, built_book, 
     assert result.returncode != 0, f"{case}: the build should fail"
     assert re.search(pattern, result.output), f"{case}: message lacks file:line:\n{result.output[-3000:]}"
     assert snapshot(out / "html") == before, f"{case}: the last good output changed"
+    if case == "dangling-reference":
+        # The error is still there: the next (incremental) build must fail again, not pass
+        # because nothing needs re-reading.
+        again = run_build("html", out, root=book_copy, cache=ROOT / ".cache" / "mermaid")
+        assert again.returncode != 0, "a rebuild after a failed build passed with the error still in place"
+        assert re.search(pattern, again.output)
 
 
 # --- cache and reproducibility ---------------------------------------------------------

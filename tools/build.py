@@ -82,6 +82,9 @@ def build_dir(root: Path, out: Path, builder: str, extra: list[str]) -> int:
     rc = sphinx(root, builder, staging, out / "doctrees" / builder, extra)
     if rc != 0:
         shutil.rmtree(staging, ignore_errors=True)
+        # Sphinx would not re-read the unchanged documents that warned, and so would not warn
+        # again: forget the saved environment so that the next build reads everything.
+        (out / "doctrees" / builder / "environment.pickle").unlink(missing_ok=True)
         print(f"build failed: {published} keeps the last good output", file=sys.stderr)
         return rc
     publish(staging, published)
