@@ -24,8 +24,9 @@ def cell(content) -> nodes.entry:
 def table(headers: list[str], rows: list[list], classes: list[str], widths: list[int] | None = None,
           title: str | None = None) -> nodes.table:
     """A table with a header row; cells are strings, inline nodes, lists of them, or blocks."""
+    # Writers (LaTeX above all) honour the widths only when told they were given.
+    tbl = nodes.table(classes=[*classes, "colwidths-given"] if widths else classes)
     widths = widths or [1] * len(headers)
-    tbl = nodes.table(classes=classes)
     if title:
         tbl += nodes.title(title, title)
     group = nodes.tgroup(cols=len(headers))
