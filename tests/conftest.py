@@ -38,9 +38,19 @@ class BuildResult:
         return int(rendered), int(total)
 
 
+def plain_env(**extra: str) -> dict[str, str]:
+    """The environment for a build whose log a test reads: uncoloured whatever the terminal.
+
+    CI may set FORCE_COLOR; Sphinx then wraps "reading sources..." in escape codes.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    env.update(extra, NO_COLOR="1")
+    return env
+
+
 def run_build(target: str, out: Path, root: Path = ROOT, cache: Path | None = None,
               extra: list[str] | None = None, env_extra: dict[str, str] | None = None) -> BuildResult:
-    env = dict(os.environ, **(env_extra or {}))
+    env = plain_env(**(env_extra or {}))
     if cache is not None:
         env["BRIEFING_MERMAID_CACHE"] = str(cache)
     cmd = [sys.executable, str(BUILD), target, "--out", str(out), "--root", str(root)]

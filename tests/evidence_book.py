@@ -7,7 +7,6 @@ book (it is derived data). Builds run sphinx-build as the project does (-W --kee
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SOURCES
+from conftest import ROOT, SOURCES, plain_env
 
 FIXTURE = ROOT / "tests" / "fixtures" / "evidence_book"
 CACHE = ROOT / ".cache" / "mermaid"
@@ -50,7 +49,7 @@ def build(root: Path, out: Path | None = None, *, texts: bool = True, jobs: int 
           doctrees: Path | None = None) -> Built:
     out = out or root / "_build" / "html"
     doctrees = doctrees or out.parent / (out.name + "-doctrees")
-    env = dict(os.environ)
+    env = plain_env()
     env["BRIEFING_SOURCES"] = str(SOURCES) if texts else str(root / "no-sources-here")
     env.setdefault("BRIEFING_MERMAID_CACHE", str(CACHE))
     env.setdefault("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium")

@@ -109,7 +109,13 @@ def test_offline_search_finds_a_name_and_follows_it(open_context, server, term):
     page.wait_for_url("**/search.html?*")
     results = page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=15000)
+    # Each result's summary is fetched from its page; clicking before they arrive would
+    # abort those fetches, which is the reader's doing and not a fault of the book.
+    page.locator("#search-results").get_by_text("Search finished").wait_for(timeout=15000)
+    page.wait_for_load_state("networkidle")
     assert results.count() >= 1
+    assert page.locator("#search-results ul.search li p.context").count() == results.count(), (
+        "every result shows a summary read from its page")
     first_href = results.first.get_attribute("href")
     results.first.click()
     page.wait_for_load_state("load")
