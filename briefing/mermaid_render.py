@@ -339,6 +339,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge_diagrams)
     app.connect("env-merge-info", merge_diagrams)
     app.connect("env-updated", render_missing)
-    # env_version: bump it when MERMAID_CONFIG changes; the cache keys are computed at read
-    # time, so a cached environment would otherwise keep pointing at the old renderings.
+    # The cache keys are computed at read time, so a change to MERMAID_CONFIG must re-read
+    # every document: the package's env_version (briefing.code_version) sees to that.
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

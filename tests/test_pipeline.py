@@ -271,3 +271,23 @@ def test_failed_latex_run_keeps_the_last_good_pdf(built_book, book_copy, tmp_pat
     assert "UndefinedMacroOfThisBook" in result.output, result.output[-3000:]
     assert "keeps the last good PDF" in result.output
     assert snapshot(out / "pdf") == before
+
+
+def test_editing_extension_code_invalidates_saved_environments(tmp_path):
+    """Sphinx re-reads every document when the package's env_version changes: it must follow
+    the code and schemas, and nothing else."""
+    from briefing import code_version
+
+    package = tmp_path / "briefing"
+    shutil.copytree(ROOT / "briefing", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_version(package)
+    assert before == code_version(ROOT / "briefing")
+    (package / "static" / "unrelated.txt").write_text("not code", encoding="utf-8")
+    assert code_version(package) == before
+    schema = package / "schemas" / "people.json"
+    schema.write_text(schema.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after_schema = code_version(package)
+    assert after_schema != before
+    module = package / "citations.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert code_version(package) not in (before, after_schema)
