@@ -260,7 +260,9 @@ def section_link(app: Sphinx, fromdoc: str, docname: str, section_id: str, toc_a
     else:
         label = title or docname
     target = "" if toc_anchor == "" else section_id
-    return make_refnode(app.builder, fromdoc, docname, target, nodes.inline(label, label), label)
+    # No title attribute: it would repeat the link text, which screen readers then read twice
+    # and which, over the Sources page's hundreds of backlinks, doubles the page's weight.
+    return make_refnode(app.builder, fromdoc, docname, target, nodes.Text(label))
 
 
 def resolve_passage_links(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:

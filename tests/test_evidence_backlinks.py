@@ -43,6 +43,8 @@ def fixture_build(tmp_path_factory):
 def test_backlinks_list_exactly_the_citing_sections(fixture_build):
     _, result = fixture_build
     assert backlinks(result) == EXPECTED
+    links = result.page("sources").select(".briefing-cited-in a")
+    assert links and not [a for a in links if a.get("title")], "a backlink's text is its whole title"
 
 
 def test_citation_renders_outlet_and_links_each_paragraph(fixture_build):
