@@ -1,7 +1,9 @@
-"""The HTML theme's adjustments: the book's CSS, and unique ids under Furo's table wrappers."""
+"""The HTML theme's adjustments: the book's CSS, unique ids under Furo's table wrappers, and
+each page loading only the stylesheets and scripts its body uses."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docutils import nodes
@@ -30,8 +32,33 @@ class UniqueTableWrapperIds(SphinxPostTransform):
                 wrapper["ids"] = []
 
 
+# Assets that Sphinx and sphinx-design add to every page, and the mark in a page's body that
+# shows the page needs them. Most pages use neither, and readers on phones or metered links
+# would download about 80 KB for nothing on every page.
+PAGE_ASSETS = {
+    "sphinx-design.min.css": re.compile(r'class="(?:[^"]* )?sd-'),
+    "design-tabs.js": re.compile(r'class="(?:[^"]* )?sd-tab'),
+    "pygments.css": re.compile(r'class="(?:[^"]* )?highlight'),
+    "pygments_dark.css": re.compile(r'class="(?:[^"]* )?highlight'),
+}
+
+
+def asset_used(filename: str, body: str) -> bool:
+    mark = PAGE_ASSETS.get(Path(filename.split("?")[0]).name)
+    return mark is None or bool(mark.search(body))
+
+
+def load_only_used_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body", "")  # the index and search pages have none, and need neither
+    # New lists: the ones in the context are the builder's own, reused for the next page.
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [a for a in context[key] if asset_used(getattr(a, "filename", a), body)]
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", add_static_path)
+    app.connect("html-page-context", load_only_used_assets)
     app.add_css_file("briefing.css")
     app.add_post_transform(UniqueTableWrapperIds)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

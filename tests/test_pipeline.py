@@ -125,6 +125,36 @@ def test_pages_load_nothing_from_the_network(html_dir):
     assert not offenders, "resources from the network:\n" + "\n".join(offenders)
 
 
+def test_pages_load_only_the_assets_they_use(html_dir):
+    """sphinx-design's and Pygments' files are linked exactly from the pages that use them."""
+    loads_code_style = 0
+    for page in html_pages(html_dir):
+        doc = soup(page)
+        linked = {Path(urlsplit(el["href"]).path).name for el in doc.select("link[rel~=stylesheet]")}
+        linked |= {Path(urlsplit(el["src"]).path).name for el in doc.select("script[src]")}
+        body = doc.select_one("article") or doc.body
+        uses_design = bool(body.select('[class^="sd-"], [class*=" sd-"]'))
+        uses_tabs = bool(body.select('[class^="sd-tab"], [class*=" sd-tab"]'))
+        uses_code = bool(body.select(".highlight"))
+        name = page.relative_to(html_dir)
+        assert ("sphinx-design.min.css" in linked) == uses_design, name
+        assert ("design-tabs.js" in linked) == uses_tabs, name
+        assert ("pygments.css" in linked) == uses_code, name
+        loads_code_style += uses_code
+    assert loads_code_style >= 1, "no page shows code (How to cite has BibTeX): the check saw nothing"
+
+
+def test_asset_rule_keeps_sphinx_design_where_a_page_uses_it():
+    from briefing.theme import asset_used
+
+    assert asset_used("sphinx-design.min.css?v=1", '<div class="sd-card sd-shadow-sm">')
+    assert asset_used("sphinx-design.min.css", '<div class="docutils sd-container-fluid">')
+    assert asset_used("design-tabs.js", '<div class="sd-tab-set docutils">')
+    assert not asset_used("design-tabs.js", '<div class="sd-card">')
+    assert not asset_used("sphinx-design.min.css", '<p class="wsd-x">text about sd-cards</p>')
+    assert asset_used("styles/furo.css", "")  # anything not named stays on every page
+
+
 def test_every_mermaid_block_is_a_diagram_in_the_html(built_book, html_dir):
     counts = doctree_diagram_counts(built_book.out / "doctrees" / "html")
     assert sum(counts.values()) >= 1, "the book has no diagram to check"
