@@ -35,7 +35,7 @@ from sphinxcontrib.mermaid import Mermaid, mermaid
 
 logger = logging.getLogger(__name__)
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 NODE_SCRIPT = Path(__file__).parent / "node" / "render.mjs"
 
 # One config for every diagram: a font stack that exists on the build machine (so the
@@ -62,7 +62,8 @@ MERMAID_CONFIG = {
         **{f"cScale{i}": colour for i, colour in enumerate(TIMELINE_FILLS)},
         **{f"cScaleLabel{i}": "#1a1a1a" for i in range(len(TIMELINE_FILLS))},
     },
-    "flowchart": {"htmlLabels": False, "useMaxWidth": True},
+    # Mermaid's narrower default wraps SVG labels inside words ("Armenia–Türkiy / e").
+    "flowchart": {"htmlLabels": False, "useMaxWidth": True, "wrappingWidth": 200},
     "timeline": {"useMaxWidth": True},
 }
 

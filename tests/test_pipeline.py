@@ -175,6 +175,17 @@ def test_every_mermaid_block_is_a_diagram_in_the_html(built_book, html_dir):
     assert not per_page, f"duplicate ids within a page: {per_page}"
 
 
+def test_diagram_paths_carry_no_more_precision_than_a_screen_shows(html_dir):
+    long_numbers = re.compile(r"\d+\.\d{3,}")
+    paths = 0
+    for page in html_pages(html_dir):
+        for path in soup(page).select(".briefing-diagram svg path[d]"):
+            paths += 1
+            found = long_numbers.search(path["d"])
+            assert found is None, f"{page.relative_to(html_dir)}: {found.group(0)} in a diagram path"
+    assert paths > 100, f"only {paths} diagram paths found"
+
+
 def test_every_mermaid_block_is_a_vector_image_in_the_pdf(built_book, pdf_path):
     counts = doctree_diagram_counts(built_book.out / "doctrees" / "latex")
     tex = (built_book.out / "latex" / "briefing.tex").read_text(encoding="utf-8")

@@ -10,7 +10,16 @@
 //   "error": message}. Progress goes to stderr.
 
 import { readFile, writeFile, rename } from "node:fs/promises";
+
 import puppeteer from "puppeteer";
+
+// Mermaid draws some shapes with rough.js, whose path data carries 16 significant digits:
+// one handover diagram weighed 155 KB. A hundredth of a pixel is below anything a screen
+// or printer shows, so path coordinates are rounded to two decimals.
+function compactPaths(svg) {
+  return svg.replace(/ d="([^"]*)"/g, (_, d) =>
+    ` d="${d.replace(/-?\d+\.\d{3,}/g, (n) => String(Math.round(Number(n) * 100) / 100))}"`);
+}
 
 const CHROMIUM_FLAGS = [
   "--headless",
@@ -57,7 +66,7 @@ async function main() {
       process.stderr.write(`mermaid: [${n}/${total}] ${job.label}\n`);
       let result;
       try {
-        const svg = await page.evaluate(async (id, code) => {
+        const svg = compactPaths(await page.evaluate(async (id, code) => {
           const stage = document.getElementById("stage");
           stage.innerHTML = "";
           await window.mermaid.parse(code);
@@ -65,7 +74,7 @@ async function main() {
           // Some diagram types (timeline) name their inner ids "undefined-…" instead of
           // prefixing them with the diagram's id; two such diagrams on a page would clash.
           return svg.replaceAll('"undefined-', `"${id}-`).replaceAll("#undefined-", `#${id}-`);
-        }, job.svgId, job.code);
+        }, job.svgId, job.code));
         await writeAtomic(job.svg, svg);
         if (job.pdf) {
           await page.evaluate((svg) => {
