@@ -58,7 +58,9 @@ def load_only_used_assets(app: Sphinx, pagename: str, templatename: str, context
 
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", add_static_path)
-    app.connect("html-page-context", load_only_used_assets)
+    # Last of the page-context handlers: others add per-page files (the previews' data) to
+    # the builder's list, which this handler replaces with a filtered copy.
+    app.connect("html-page-context", load_only_used_assets, priority=900)
     app.add_css_file("briefing.css")
     app.add_post_transform(UniqueTableWrapperIds)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -127,7 +127,7 @@ def test_pages_load_nothing_from_the_network(html_dir):
 
 def test_pages_load_only_the_assets_they_use(html_dir):
     """sphinx-design's and Pygments' files are linked exactly from the pages that use them."""
-    loads_code_style = 0
+    loads_code_style = loads_preview_data = 0
     for page in html_pages(html_dir):
         doc = soup(page)
         linked = {Path(urlsplit(el["href"]).path).name for el in doc.select("link[rel~=stylesheet]")}
@@ -141,7 +141,13 @@ def test_pages_load_only_the_assets_they_use(html_dir):
         assert ("design-tabs.js" in linked) == uses_tabs, name
         assert ("pygments.css" in linked) == uses_code, name
         loads_code_style += uses_code
+        data = html_dir / "_static" / "previews" / name.with_suffix(".js")
+        if data.is_file():  # files added per page by other extensions survive the filter
+            loads_preview_data += 1
+            assert any(Path(urlsplit(el["src"]).path).as_posix().endswith(f"previews/{name.with_suffix('.js').as_posix()}")
+                       for el in doc.select("script[src]")), f"{name} does not load its preview data"
     assert loads_code_style >= 1, "no page shows code (How to cite has BibTeX): the check saw nothing"
+    assert loads_preview_data > 20, loads_preview_data
 
 
 def test_asset_rule_keeps_sphinx_design_where_a_page_uses_it():
