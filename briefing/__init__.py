@@ -26,6 +26,8 @@ MODULES = [
     "briefing.epub",
     "briefing.labels",
     "briefing.cite_this",
+    "briefing.claims",
+    "briefing.factcheck",
 ]
 
 

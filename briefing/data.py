@@ -28,7 +28,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 SCHEMAS = Path(__file__).parent / "schemas"
-FILES = ["sources", "actors", "chronology", "relations", "people", "names", "passages"]
+FILES = ["sources", "actors", "chronology", "relations", "people", "names", "passages", "reviews"]
 REQUIRED = {"sources"}
 
 
@@ -194,6 +194,7 @@ class BookData:
     people: list = field(default_factory=list)
     names: list = field(default_factory=list)
     passages: dict = field(default_factory=dict)
+    reviews: dict = field(default_factory=dict)  # the review ledger (briefing/reviews.py)
     cache: dict = field(default_factory=dict)  # per-run caches of other modules (source texts)
 
     @property
@@ -296,7 +297,7 @@ def load(root: Path, directory: Path) -> tuple[BookData, list[str]]:
         for line, key in loader.duplicates:
             errors.append(f"{where(line)}: duplicate key {key!r}: each key may appear once")
         if content is None:
-            content = Mapping() if name in ("sources", "passages") else Sequence()
+            content = Mapping() if name in ("sources", "passages", "reviews") else Sequence()
         problems = _schema_errors(name, content, where)
         errors.extend(problems)
         if not problems:
