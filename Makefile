@@ -73,6 +73,17 @@ singlehtml: install
 onefile: install
 	$(PY) tools/onefile.py
 
+# The fact-check sheet (_build/factcheck/index.html; needs the source texts): every claim
+# beside the full text of the paragraphs it cites; prints claims reviewed, changed since
+# review and never reviewed. After checking, record the files you checked as reviewed:
+#   make review DOCS="docs/actors/armenia.md docs/summary.md"     (or DOCS=--all)
+.PHONY: factcheck review
+factcheck: install
+	$(PY) tools/build.py factcheck
+
+review: factcheck
+	$(PY) -m briefing.reviews $(DOCS)
+
 test: install
 	$(PY) -m pytest
 
