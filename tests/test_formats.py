@@ -106,5 +106,26 @@ def test_linkcheck_fails_on_a_broken_internal_link(html_dir, tmp_path, breakage)
     page.write_text(text.replace(link.group(0), broken, 1), encoding="utf-8")
     proc = run_linkcheck(html, tmp_path / "out")
     assert proc.returncode != 0, f"a broken {breakage} passed:\n{proc.stdout[-2000:]}"
-    report = (tmp_path / "out" / "linkcheck-internal" / "internal.txt").read_text(encoding="utf-8")
+    report = (tmp_path / "out" / "linkcheck-internal" / "anchors.txt").read_text(encoding="utf-8")
+    assert "key-judgments.html:" in report
     assert ("no-such-section" if breakage == "anchor" else "no-such-page.html") in report
+
+
+def test_a_broken_anchor_is_reported_with_its_page_and_line_among_valid_ones(tmp_path):
+    """The anchor check reads the files themselves, so its verdict does not depend on a
+    crawler's cache, thread timing or configuration (LinkChecker's anchor plugin is unreliable
+    upstream); it names the page and line of the broken link and nothing else."""
+    site = tmp_path / "html"
+    (site / "actors").mkdir(parents=True)
+    (site / "actors" / "target.html").write_text(
+        '<html><body><h1 id="top">T</h1><section id="real"><a name="legacy"></a></section></body></html>',
+        encoding="utf-8")
+    links = "".join(f'<a href="actors/target.html#{a}">x</a>\n' for a in ["real", "top", "legacy"] * 20)
+    (site / "index.html").write_text(
+        f"<html><body>\n{links}<a href=\"actors/target.html#no-such-section\">bad</a>\n"
+        f'<a href="#self">s</a><p id="self"></p></body></html>', encoding="utf-8")
+    proc = run_linkcheck(site, tmp_path / "out")
+    assert proc.returncode != 0, proc.stdout[-2000:]
+    report = (tmp_path / "out" / "linkcheck-internal" / "anchors.txt").read_text(encoding="utf-8")
+    assert report.strip() == ("index.html:62: actors/target.html#no-such-section "
+                              "(no id 'no-such-section' in actors/target.html)")
