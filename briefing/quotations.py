@@ -3,9 +3,14 @@
 With the source texts available (``../shared/sources`` beside the repository, or
 ``$BRIEFING_SOURCES``) every quotation is checked against its paragraph, normalising only
 whitespace, quote marks and dashes; a mismatch fails at file:line and shows the nearest text
-of that paragraph. Such a verifying build writes ``docs/_data/quotations.json``. Without the
-texts, each quotation is checked against that record instead (and the record's paragraph
-digest against ``sources.yaml``); a quotation missing from it fails the build.
+of that paragraph. Without the texts, each quotation is checked against the committed record
+``docs/_data/quotations.json`` instead (and the record's paragraph digest against
+``sources.yaml``); a quotation missing from it fails the build.
+
+The build never writes into ``docs/`` on its own (a watcher such as sphinx-autobuild would
+see a source change it did not make): ``make quotations`` runs a verifying build with
+``briefing_update_quotation_record`` set, which refreshes the record. An ordinary verifying
+build whose quotations differ from the record says so in one line.
 """
 
 from __future__ import annotations
@@ -270,7 +275,8 @@ def all_quotes(env: BuildEnvironment) -> list[Quoted]:
 
 
 def write_record(app: Sphinx, env: BuildEnvironment) -> None:
-    """After a verifying read, write the verification record (deterministic, sorted)."""
+    """After a verifying read, refresh the verification record (deterministic, sorted) when
+    asked to by ``briefing_update_quotation_record``; otherwise only say if it is stale."""
     data = get_data(app)
     source_texts = texts(data)
     if source_texts is None or any(getattr(env, "briefing_errors", {}).values()):
@@ -288,10 +294,16 @@ def write_record(app: Sphinx, env: BuildEnvironment) -> None:
     ordered = [entries[k] for k in sorted(entries)]
     text = json.dumps(ordered, ensure_ascii=False, indent=1) + "\n"
     path = record_path(data)
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    if app.config.briefing_update_quotation_record:
         path.write_text(text, encoding="utf-8")
         logger.info("quotations: wrote the verification record %s (%d quotations)",
                     display(path, data.root), len(ordered))
+    else:
+        logger.info("quotations: every quotation is verified against the source texts, but the "
+                    "record %s is out of date (a build without the texts would fail): run "
+                    "`make quotations` and commit it", display(path, data.root))
 
 
 # --- people quoted --------------------------------------------------------------------
@@ -374,6 +386,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", collect)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
+    app.add_config_value("briefing_update_quotation_record", False, "", types=[bool])
     app.connect("env-updated", write_record, priority=900)
     app.connect("doctree-resolved", resolve, priority=500)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

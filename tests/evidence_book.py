@@ -46,7 +46,7 @@ def fixture_copy(dest: Path) -> Path:
 
 
 def build(root: Path, out: Path | None = None, *, texts: bool = True, jobs: int | None = None,
-          doctrees: Path | None = None) -> Built:
+          doctrees: Path | None = None, update_record: bool = False) -> Built:
     out = out or root / "_build" / "html"
     doctrees = doctrees or out.parent / (out.name + "-doctrees")
     env = plain_env()
@@ -58,6 +58,8 @@ def build(root: Path, out: Path | None = None, *, texts: bool = True, jobs: int 
            "-c", str(root), "-d", str(doctrees)]
     if jobs:
         cmd += ["-j", str(jobs)]
+    if update_record:  # what `make quotations` does
+        cmd += ["-D", "briefing_update_quotation_record=1"]
     cmd += [str(root / "docs"), str(out)]
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     return Built(proc.returncode, proc.stdout + proc.stderr, out, doctrees)

@@ -14,9 +14,24 @@ from evidence_book import build, fixture_copy, line_of
 RECORD = "docs/_data/quotations.json"
 
 
-def test_verifying_build_writes_a_sorted_record_with_paragraph_digests(tmp_path, sources_dir):
+def test_an_ordinary_build_writes_nothing_into_the_books_sources(tmp_path, sources_dir):
+    """A watcher (make live) must not see the build edit docs/: only `make quotations` does."""
     root = fixture_copy(tmp_path / "book")
+
+    def snapshot():
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "docs").rglob("*"))
+                if p.is_file()}
+
+    before = snapshot()
     result = build(root, texts=True)
+    assert result.returncode == 0, result.output[-3000:]
+    assert snapshot() == before
+    assert "record docs/_data/quotations.json is out of date" in result.output
+
+
+def test_make_quotations_writes_a_sorted_record_with_paragraph_digests(tmp_path, sources_dir):
+    root = fixture_copy(tmp_path / "book")
+    result = build(root, texts=True, update_record=True)
     assert result.returncode == 0, result.output[-3000:]
     record = json.loads((root / RECORD).read_text(encoding="utf-8"))
     assert [(e["key"], e["paragraph"], e["quote"]) for e in record] == [
@@ -27,14 +42,14 @@ def test_verifying_build_writes_a_sorted_record_with_paragraph_digests(tmp_path,
     for entry in record:
         assert entry["digest"] == digest(read_paragraphs(sources_dir, entry["key"])[entry["paragraph"]])
     first = (root / RECORD).read_bytes()
-    again = build(root, texts=True)
+    again = build(root, texts=True, update_record=True)
     assert again.returncode == 0
     assert (root / RECORD).read_bytes() == first
 
 
 def test_without_texts_quotes_are_checked_against_the_record(tmp_path):
     root = fixture_copy(tmp_path / "book")
-    assert build(root, texts=True).returncode == 0
+    assert build(root, texts=True, update_record=True).returncode == 0
     offline = build(root, out=tmp_path / "offline", texts=False)
     assert offline.returncode == 0, offline.output[-3000:]
     # a new quotation, even a correct one, is not in the record: the build fails at its line
@@ -50,7 +65,7 @@ def test_without_texts_quotes_are_checked_against_the_record(tmp_path):
 
 def test_record_from_other_text_fails_without_texts(tmp_path):
     root = fixture_copy(tmp_path / "book")
-    assert build(root, texts=True).returncode == 0
+    assert build(root, texts=True, update_record=True).returncode == 0
     record_path = root / RECORD
     record = json.loads(record_path.read_text(encoding="utf-8"))
     record[0]["digest"] = "0" * 64

@@ -116,7 +116,7 @@ def test_fixture_timeline_order_is_known(fixture_book):
 @pytest.fixture(scope="module")
 def real_book(tmp_path_factory):
     root = copy_book(tmp_path_factory.mktemp("real") / "book")
-    result = build(root)
+    result = build(root, update_record=True)
     assert result.returncode == 0, result.output[-6000:]
     return root, result
 
@@ -164,5 +164,5 @@ def test_committed_quotation_record_is_current(real_book):
     root, _ = real_book
     built = (root / "docs" / "_data" / "quotations.json").read_text(encoding="utf-8")
     committed = (ROOT / "docs" / "_data" / "quotations.json").read_text(encoding="utf-8")
-    assert built == committed, ("docs/_data/quotations.json is out of date: build once with the "
-                                "source texts and commit the file")
+    assert built == committed, ("docs/_data/quotations.json is out of date: run `make quotations` "
+                                "and commit the file")
