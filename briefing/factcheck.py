@@ -139,7 +139,10 @@ class FactCheckBuilder(Builder):
         everything = prose + judgments + entries
         ledger = data.reviews or {}
         digests = {(c.file, c.id): claims_mod.digest(c, data) for c in everything}
-        status = {k: reviews.status(ledger, k[0], k[1], d) for k, d in digests.items()}
+        in_file: dict[str, set[str]] = {}
+        for (file, _), d in digests.items():
+            in_file.setdefault(file, set()).add(d)
+        status = {k: reviews.status(ledger, k[0], k[1], d, in_file[k[0]]) for k, d in digests.items()}
         self.check_ledger(data, ledger, everything)
         if texts is not None:
             self.check_texts(data, texts, everything)
@@ -200,14 +203,21 @@ class FactCheckBuilder(Builder):
     def check_ledger(self, data, ledger: dict, everything) -> None:
         files = {c.file for c in everything}
         root = Path(data.root)
+        path = data.path("reviews")
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+
+        def line(file: str) -> int:  # the line of the file's key, not of its first entry
+            return next((n for n, text in enumerate(lines, 1) if text.split(":")[0].strip("\"' ") == file
+                         and not text[:1].isspace()), ledger.line_of(file))
+
         for file in ledger:
             if not (root / file).is_file():
                 logger.warning("%s: %s: no such file: remove its entries (make review DOCS=--all "
-                               "rewrites the ledger)", data.where("reviews", ledger.line_of(file)), file,
+                               "rewrites the ledger)", data.where("reviews", line(file)), file,
                                type="briefing", subtype="factcheck")
             elif file not in files:
                 logger.warning("%s: %s holds no claims: remove its entries",
-                               data.where("reviews", ledger.line_of(file)), file,
+                               data.where("reviews", line(file)), file,
                                type="briefing", subtype="factcheck")
 
     def check_texts(self, data, texts, everything) -> None:

@@ -39,11 +39,18 @@ HEADER = """\
 """
 
 
-def status(ledger: dict, file: str, claim_id: str, digest: str) -> str:
+def status(ledger: dict, file: str, claim_id: str, digest: str, current: set[str] = frozenset()) -> str:
+    """The claim's review status; ``current`` holds the digests of every claim now in the file.
+
+    A recorded digest counts wherever the claim now stands in its file (a claim moved to
+    another section keeps its review). An id recorded with another digest means the claim
+    changed, unless that digest now belongs to another claim: then the ids shifted (a
+    citation was inserted before it) and this claim is new.
+    """
     recorded = ledger.get(file) or {}
     if recorded.get(claim_id) == digest or digest in recorded.values():
         return REVIEWED
-    if claim_id in recorded:
+    if claim_id in recorded and recorded[claim_id] not in current:
         return CHANGED
     return NEVER
 
@@ -70,6 +77,17 @@ def render(ledger: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ledger_key(root: Path, name: str) -> str:
+    """docs/summary.md however it is named (./docs/summary.md, an absolute path)."""
+    path = Path(name)
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(root)
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
 def record(root: Path, claims_path: Path, files: list[str], everything: bool) -> int:
     from briefing.data import load  # the same validation as the build, with file:line
 
@@ -87,7 +105,7 @@ def record(root: Path, claims_path: Path, files: list[str], everything: bool) ->
     by_file: dict[str, dict[str, str]] = {}
     for claim in sheet["claims"]:
         by_file.setdefault(claim["file"], {})[claim["id"]] = claim["digest"]
-    wanted = sorted(sheet["files"]) if everything else [str(Path(f)) for f in files]
+    wanted = sorted(sheet["files"]) if everything else [ledger_key(root, f) for f in files]
     if not wanted:
         print("name the files whose claims you checked (DOCS=\"docs/a.md docs/b.md\") or --all",
               file=sys.stderr)
