@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 RENDERER_VERSION = "3"
 NODE_SCRIPT = Path(__file__).parent / "node" / "render.mjs"
+DEFAULT_BROWSER = "/usr/bin/chromium"  # render.mjs falls back to the same path
 
 # One config for every diagram: a font stack that exists on the build machine (so the
 # PDF embeds it) and on readers' devices, and a light theme shown on a light card in
@@ -224,9 +225,20 @@ def _render_batch(app: Sphinx, diagrams: list[Diagram], want_pdf: bool) -> int:
             "pdf": str(pdf) if want_pdf else None,
             "label": f"{d.docname}:{d.line}",
         })
+    # A missing program is an author-facing error of one line, not a Node or Python stack
+    # trace; the pages are still written (without those diagrams) and the build fails.
     node = shutil.which("node")
+    browser = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or DEFAULT_BROWSER
+    missing = None
     if node is None:
-        raise ExtensionError("Node.js is needed to render Mermaid diagrams: run `make` to install it.")
+        missing = "Node.js is needed to render {n} Mermaid diagram(s) and is not installed: run `make`"
+    elif not os.access(browser, os.X_OK):
+        missing = (f"Chromium is needed to render {{n}} Mermaid diagram(s) and is not at {browser}: "
+                   "run `make` (it installs Debian's chromium), or set PUPPETEER_EXECUTABLE_PATH to "
+                   "a Chromium or Chrome binary")
+    if missing:
+        logger.error(missing.format(n=len(jobs)), type="briefing", subtype="mermaid")
+        return 0
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump({"mermaid": str(mermaid_js(app)), "config": MERMAID_CONFIG, "jobs": jobs}, fh)
         request = fh.name

@@ -104,8 +104,8 @@ def verify(env: BuildEnvironment, quote: str, key: str, para: int, location) -> 
     if entry is None:
         record_error(env, location,
                      f"quotation {quote.strip()!r} ({key}:{para}) is not in the verification record "
-                     f"{where}: build once with the source texts (../shared/sources or "
-                     f"BRIEFING_SOURCES) to verify it")
+                     f"{where}: with the source texts at hand (../shared/sources or "
+                     f"BRIEFING_SOURCES), run `make quotations` to verify it and commit the record")
         return False
     if entry["digest"] != data.sources[key]["digests"].get(para):
         record_error(env, location,

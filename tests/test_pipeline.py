@@ -338,3 +338,20 @@ def test_editing_extension_code_invalidates_saved_environments(tmp_path):
     module = package / "citations.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert code_version(package) not in (before, after_schema)
+
+
+def test_without_chromium_the_build_says_in_one_line_what_is_missing(tmp_path):
+    from conftest import SOURCES
+    from evidence_book import fixture_copy
+
+    root = fixture_copy(tmp_path / "book")
+    result = run_build("html", tmp_path / "out", root=root, cache=tmp_path / "empty-cache",
+                       env_extra={"PUPPETEER_EXECUTABLE_PATH": str(tmp_path / "no-chromium"),
+                                  "BRIEFING_SOURCES": str(SOURCES)})
+    assert result.returncode != 0
+    said = re.findall(r"Chromium is needed to render \d+ Mermaid diagram\(s\) and is not at (\S+): "
+                      r"run `make`", result.output)
+    assert said == [str(tmp_path / "no-chromium")], result.output[-3000:]
+    assert "ERROR" not in result.output.replace("ERROR: Chromium is needed", ""), result.output[-3000:]
+    for noise in ("Traceback", "Extension error", "at async", "node:internal"):
+        assert noise not in result.output, result.output[-3000:]
