@@ -162,6 +162,7 @@ class HandoverDirective(SphinxDirective):
 
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
+    app.setup_extension("briefing.print_edition")  # tables that break across pages in the PDF
     app.add_directive("timeline", TimelineDirective)
     app.add_directive("handover", HandoverDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 5}

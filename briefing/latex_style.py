@@ -20,6 +20,9 @@ def latex_elements(ed: Edition) -> dict[str, str]:
     title, subtitle, publisher = _tex(ed.title), _tex(ed.subtitle), _tex(ed.publisher)
     return {
         "papersize": "a4paper",
+        # A briefing is printed one-sided: no blank left-hand pages before chapters.
+        "extraclassoptions": "oneside,openany",
+        "fncychap": "",
         "pointsize": "10pt",
         "fontpkg": r"""
 \setmainfont{DejaVu Serif}[Scale=0.92]
@@ -30,25 +33,60 @@ def latex_elements(ed: Edition) -> dict[str, str]:
         "passoptionstopackages": r"\PassOptionsToPackage{bookmarksnumbered,bookmarksopen,bookmarksopenlevel=0}{hyperref}",
         "preamble": rf"""
 \setcounter{{tocdepth}}{{1}}
-% Running footers name the chapter and section by number only: full titles are long enough
-% to run into the page number.
 \makeatletter
+% Running header: the chapter's number and (short) title on the left, the section's number on
+% the right; footer: the book and edition, and the page number. briefing/print_edition.py
+% gives each chapter a short title (\briefingchaptermark) where the full one is long.
 \AtBeginDocument{{%
   \renewcommand{{\chaptermark}}[1]{{\markboth{{\@chapapp\ \thechapter}}{{}}}}%
   \renewcommand{{\sectionmark}}[1]{{\markright{{\S\,\thesection}}}}%
 }}
+\newcommand{{\briefingchaptermark}}[1]{{\markboth{{\thechapter\quad #1}}{{}}}}
+\fancypagestyle{{normal}}{{%
+  \fancyhf{{}}%
+  \fancyhead[L]{{{{\py@HeaderFamily\small\nouppercase{{\leftmark}}}}}}%
+  \fancyhead[R]{{{{\py@HeaderFamily\small\nouppercase{{\rightmark}}}}}}%
+  \fancyfoot[L]{{{{\py@HeaderFamily\small\@title\sphinxheadercomma\py@release}}}}%
+  \fancyfoot[R]{{{{\py@HeaderFamily\small\thepage}}}}%
+  \renewcommand{{\headrulewidth}}{{0.4pt}}%
+  \renewcommand{{\footrulewidth}}{{0.4pt}}%
+}}
+\fancypagestyle{{plain}}{{%
+  \fancyhf{{}}%
+  \fancyfoot[L]{{{{\py@HeaderFamily\small\@title\sphinxheadercomma\py@release}}}}%
+  \fancyfoot[R]{{{{\py@HeaderFamily\small\thepage}}}}%
+  \renewcommand{{\headrulewidth}}{{0pt}}%
+  \renewcommand{{\footrulewidth}}{{0.4pt}}%
+}}
+% Chapter openers read "Chapter 21" over the title; headings are never hyphenated.
+\titleformat{{\chapter}}[display]{{\py@HeaderFamily\raggedright\hyphenpenalty\@M\exhyphenpenalty\@M}}%
+  {{\large\py@TitleColor\@chapapp\ \thechapter}}{{6pt}}{{\LARGE\py@TitleColor}}
+\titlespacing*{{\chapter}}{{0pt}}{{0pt}}{{18pt}}
+\titleformat{{\section}}{{\Large\py@HeaderFamily\raggedright\hyphenpenalty\@M\exhyphenpenalty\@M}}%
+  {{\py@TitleColor\thesection}}{{0.5em}}{{\py@TitleColor}}
+\titleformat{{\subsection}}{{\large\py@HeaderFamily\raggedright\hyphenpenalty\@M\exhyphenpenalty\@M}}%
+  {{\py@TitleColor\thesubsection}}{{0.5em}}{{\py@TitleColor}}
+\titleformat{{\subsubsection}}{{\normalsize\py@HeaderFamily\raggedright\hyphenpenalty\@M\exhyphenpenalty\@M}}%
+  {{\py@TitleColor\thesubsubsection}}{{0.5em}}{{\py@TitleColor}}
+% Contents: room for "18.11" and "19" before the title, and for three-digit page numbers.
+\renewcommand*{{\@pnumwidth}}{{2.2em}}
+\renewcommand*{{\@tocrmarg}}{{3.2em}}
+\patchcmd{{\l@chapter}}{{\setlength\@tempdima{{1.5em}}}}{{\setlength\@tempdima{{2.2em}}}}{{}}{{}}
+\renewcommand*{{\l@section}}{{\@dottedtocline{{1}}{{2.2em}}{{3.2em}}}}
 \makeatother
 \hypersetup{{
   pdftitle={{{title} ({_tex(ed.edition_label)})}},
   pdfauthor={{{publisher}}},
   pdfsubject={{{subtitle}}},
-  pdfkeywords={{Armenia, Russia, border guards, South Caucasus, briefing}},
+  pdfkeywords={{Armenia, Russia, Russian border guards, Armenian border, South Caucasus, CSTO, EU Mission in Armenia, briefing}},
+  pdflang={{en-GB}},
+  pdfdisplaydoctitle=true,
 }}
 """,
         "maketitle": rf"""
 \begin{{titlepage}}
   \raggedright
-  \vspace*{{0.18\textheight}}
+  \vspace*{{0.12\textheight}}
   {{\sffamily\bfseries\fontsize{{28}}{{34}}\selectfont {title}\par}}
   \vspace{{1.2em}}
   {{\sffamily\Large {subtitle}\par}}

@@ -3,6 +3,10 @@
 Every relation in docs/_data/relations.yaml cites its passages; the matrix (rows: the actor
 acting, columns: the actor acted on) repeats the citations, so the diagram is never the only
 place a relation can be read or checked. ``:actor: iran`` keeps the relations involving Iran.
+
+On paper a matrix of 8 actors by 14 counterparts cannot be read: the PDF prints the same table,
+at doctree-resolved, as one block per actor listing its relations as sentences ("Russia
+pressures Armenia: ... (source)"), with the matrix's own cells, links and citations.
 """
 
 from __future__ import annotations
@@ -116,7 +120,61 @@ class RelationsDirective(SphinxDirective):
         return [container]
 
 
+def _split_relations(cell: nodes.entry) -> list[list[nodes.Node]]:
+    """A matrix cell's relations: each starts with its kind in bold, '; ' between them."""
+    found: list[list[nodes.Node]] = []
+    for para in cell.findall(nodes.paragraph):
+        for child in para.children:
+            if isinstance(child, nodes.strong):
+                found.append([child.deepcopy()])
+            elif found:
+                if isinstance(child, nodes.Text) and child.astext() == "; ":
+                    continue
+                found[-1].append(child.deepcopy())
+    return found
+
+
+def matrix_for_print(table: nodes.table) -> nodes.container:
+    """The matrix as blocks, one per acting actor, one sentence per relation."""
+    title = next(iter(table.findall(nodes.title)), None)
+    heads = [entry.astext().strip() for entry in next(iter(table.findall(nodes.thead))).findall(nodes.entry)]
+    block = nodes.container(classes=["briefing-relations-print"])
+    if title is not None:
+        text = title.astext().replace("(the diagram as a matrix)", "(the diagrams as a list, actor by actor)")
+        block += nodes.paragraph("", "", nodes.strong(text, text))
+    for row in next(iter(table.findall(nodes.tbody))).findall(nodes.row):
+        entries = [e for e in row.children if isinstance(e, nodes.entry)]
+        actor_para = next(iter(entries[0].findall(nodes.paragraph)))
+        actor = actor_para.astext().strip()
+        items = nodes.bullet_list(classes=["briefing-relations-print-list"])
+        for head, entry in zip(heads[1:], entries[1:]):
+            for parts in _split_relations(entry):
+                para = nodes.paragraph()
+                para += nodes.Text(f"{actor} ")
+                para += parts[0]
+                para += nodes.Text(f" {head}")
+                para += parts[1:]
+                items += nodes.list_item("", para)
+        if not len(items):
+            continue
+        heading = nodes.paragraph(classes=["briefing-relations-print-actor"])
+        heading += nodes.strong("", "", *[c.deepcopy() for c in actor_para.children])
+        block += heading
+        block += items
+    return block
+
+
+def relations_for_print(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "latex":
+        return
+    for table in list(doctree.findall(nodes.table)):
+        if "briefing-relations-matrix" in table["classes"]:
+            table.replace_self(matrix_for_print(table))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
+    app.setup_extension("briefing.print_edition")
     app.add_directive("relations", RelationsDirective)
+    app.connect("doctree-resolved", relations_for_print, priority=700)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

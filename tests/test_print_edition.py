@@ -1,0 +1,299 @@
+"""The PDF is a print edition: nothing the HTML carries is lost on paper, and it reads as typeset.
+
+A reader who prints the PDF cannot scroll a table sideways or follow a clipped row: every
+chronology entry, relation, person quoted, glossary term and source-register entry of the HTML
+must be printed, inside the page's text block, in columns wide enough to read. The checks read
+the PDF's text layer (pdftotext) and the positions of its words (pdftotext -bbox-layout), and
+compare with the HTML built from the same sources.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+import subprocess
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from citable import norm, page_order, soup
+
+# The page: A4 with Sphinx's 1 inch margins, which the print edition keeps. Coordinates are
+# PDF points from the top left corner, as pdftotext reports them.
+PAGE_W, PAGE_H = 595.28, 841.89
+MARGIN = 72.0
+BLOCK = (MARGIN, MARGIN, PAGE_W - MARGIN, PAGE_H - MARGIN)  # left, top, right, bottom
+SLACK = 1.0  # points: rounding in the PDF's glyph boxes
+DESCENT = 0.25  # of a word box's height: below the baseline; a block's last baseline is its bottom
+
+
+# --- reading the PDF ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass
+class Page:
+    number: int
+    lines: list[list[Word]]
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line]
+
+
+def baseline(w: Word) -> float:
+    return w.y1 - DESCENT * (w.y1 - w.y0)
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+_LINE = re.compile(r"<line [^>]*>(.*?)</line>", re.S)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
+@functools.lru_cache(maxsize=4)
+def pdf_pages(pdf_path: Path) -> tuple[Page, ...]:
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf_path), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    pages = []
+    for n, chunk in enumerate(out.split("<page ")[1:], 1):
+        lines = []
+        for line in _LINE.findall(chunk):
+            words = [Word(n, float(a), float(b), float(c), float(d), _unescape(t))
+                     for a, b, c, d, t in _WORD.findall(line)]
+            if words:
+                lines.append(words)
+        pages.append(Page(n, lines))
+    return tuple(pages)
+
+
+@functools.lru_cache(maxsize=4)
+def block_text(pdf_path: Path) -> str:
+    """The text printed inside the pages' text blocks, in content order, pages joined.
+
+    Running headers and footers lie outside the block and are left out, so a paragraph or
+    list item that continues on the next page reads on without them.
+    """
+    left, top, right, bottom = BLOCK
+    cmd = ["pdftotext", "-raw", "-x", "0", "-y", str(int(top - 4)), "-W", str(int(PAGE_W)),
+           "-H", str(int(bottom - top + 8)), str(pdf_path), "-"]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+def key(text: str) -> str:
+    """Letters and digits only, case-folded: immune to line breaks, hyphenation and quote styles."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@functools.lru_cache(maxsize=4)
+def pdf_key(pdf_path: Path) -> str:
+    return key(block_text(pdf_path))
+
+
+def missing(pdf_path: Path, wanted: Counter) -> list[str]:
+    """The texts that the PDF prints fewer times than the HTML does."""
+    text = pdf_key(pdf_path)
+    return [f"{k[:90]!r} (HTML {n}, PDF {text.count(key(k))})"
+            for k, n in wanted.items() if text.count(key(k)) < n]
+
+
+# --- reading the HTML --------------------------------------------------------------------
+
+
+def pages_html(html_dir: Path) -> list[Path]:
+    return [html_dir / page for page in page_order(html_dir)]
+
+
+def cell_text(cell) -> str:
+    return norm(cell.get_text(" "))
+
+
+SPLIT = "\x00"
+
+
+def segments(element) -> list[str]:
+    """The element's text in runs, split at its citations and cross-references.
+
+    Each run must be printed as it stands; a citation or cross-reference may be set
+    differently on paper (a page number added), so the runs are matched either side of it.
+    """
+    element = copy.copy(element)
+    for ref in element.select("span.briefing-citation, a.reference.internal"):
+        ref.replace_with(SPLIT)
+    return [norm(run) for run in element.get_text(" ").split(SPLIT) if len(key(run)) >= 3]
+
+
+# --- 1. nothing lost ----------------------------------------------------------------------
+
+
+def test_every_chronology_entry_of_every_timeline_is_printed(html_dir, pdf_path):
+    """Each timeline table (the master chronology and every actor's) and the handover table."""
+    wanted: Counter = Counter()
+    for page in pages_html(html_dir):
+        for table in soup(page).select("table.briefing-timeline-table"):
+            handover = "briefing-handover-table" in table["class"]
+            for row in table.select("tbody > tr"):
+                cells = row.find_all("td", recursive=False)
+                wanted[cell_text(cells[0] if handover else cells[1])] += 1
+    assert sum(wanted.values()) > 40, "the HTML has fewer chronology rows than the book holds"
+    lost = missing(pdf_path, wanted)
+    assert not lost, f"{len(lost)} chronology rows of the HTML are not printed in full:\n" + "\n".join(lost)
+
+
+def html_relations(html_dir: Path) -> list[tuple[str, str, str]]:
+    """(actor, kind, counterpart) of every relation in the HTML's relations matrices."""
+    found = []
+    for page in pages_html(html_dir):
+        for table in soup(page).select("table.briefing-relations-matrix"):
+            heads = [cell_text(th) for th in table.select("thead th")]
+            for row in table.select("tbody > tr"):
+                cells = row.find_all("td", recursive=False)
+                actor = cell_text(cells[0])
+                for head, cell in zip(heads[1:], cells[1:]):
+                    for kind in cell.select("strong"):
+                        found.append((actor, kind.get_text(), head))
+    return found
+
+
+def test_every_relation_is_printed_as_a_sentence(html_dir, pdf_path):
+    """An A4 page cannot hold 14 columns: the PDF states each relation, 'Russia pressures Armenia'."""
+    relations = html_relations(html_dir)
+    assert len(relations) >= 20, "the HTML relations matrix holds fewer relations than the data"
+    lost = missing(pdf_path, Counter(f"{a} {kind} {b}" for a, kind, b in relations))
+    assert not lost, f"{len(lost)} relations of the HTML are not printed:\n" + "\n".join(lost)
+
+
+def test_every_person_and_quotation_in_the_people_table_is_printed(html_dir, pdf_path):
+    wanted: Counter = Counter()
+    people = 0
+    for page in pages_html(html_dir):
+        for table in soup(page).select("table.briefing-people-quoted"):
+            for row in table.select("tbody > tr"):
+                cells = row.find_all("td", recursive=False)
+                people += 1
+                role = segments(cells[1])[0]
+                wanted[f"{cell_text(cells[0])} {role}"] += 1
+                for item in cells[2].select("li"):
+                    wanted[segments(item)[0]] += 1
+    assert people >= 5, "the HTML people table lists fewer people than the register"
+    lost = missing(pdf_path, wanted)
+    assert not lost, f"{len(lost)} people or quotations of the HTML are not printed:\n" + "\n".join(lost)
+
+
+def test_every_glossary_term_and_definition_is_printed(html_dir, pdf_path):
+    wanted: Counter = Counter()
+    page = soup(html_dir / "glossary.html")
+    for dl in page.select("dl"):
+        for dt in dl.find_all("dt", recursive=False):
+            runs = segments(dt.find_next_sibling("dd"))
+            wanted[f"{cell_text(dt)} {runs[0]}"] += 1
+            for run in runs[1:]:
+                wanted[run] += 1
+    for table in page.select("table.briefing-names-table"):
+        for row in table.select("tbody > tr"):
+            wanted[cell_text(row.find("td"))] += 1
+    assert len(wanted) > 20
+    lost = missing(pdf_path, wanted)
+    assert not lost, f"{len(lost)} glossary entries of the HTML are not printed:\n" + "\n".join(lost)
+
+
+def test_every_source_register_entry_is_printed(html_dir, pdf_path):
+    wanted: Counter = Counter()
+    for item in soup(html_dir / "sources.html").select("li.briefing-passage"):
+        para = copy.copy(item.find("p"))
+        para.select_one("span.briefing-cited-in").extract()
+        wanted[cell_text(para)] += 1
+    assert len(wanted) > 40
+    lost = missing(pdf_path, wanted)
+    assert not lost, f"{len(lost)} source-register entries of the HTML are not printed:\n" + "\n".join(lost)
+
+
+def test_every_table_row_of_the_html_is_printed(html_dir, pdf_path):
+    """Hand-written and generated tables alike: every cell's text is on paper."""
+    wanted: Counter = Counter()
+    for page in pages_html(html_dir):
+        for table in soup(page).select("table"):
+            if "briefing-relations-matrix" in table.get("class", []):
+                continue  # printed actor by actor (test above)
+            for row in table.select("tbody > tr"):
+                for cell in row.find_all("td", recursive=False):
+                    for run in segments(cell):
+                        wanted[run] += 1
+    assert len(wanted) > 50
+    lost = missing(pdf_path, wanted)
+    assert not lost, f"{len(lost)} table rows of the HTML are not printed in full:\n" + "\n".join(lost)
+
+
+def margins(pdf_path: Path) -> tuple[float, float]:
+    """The y of the running header's and footer's line: the commonest outside the text block."""
+    left, top, right, bottom = BLOCK
+    above, below = Counter(), Counter()
+    for page in pdf_pages(pdf_path):
+        for w in page.words:
+            if w.y1 < top - SLACK:
+                above[round(w.y0)] += 1
+            elif baseline(w) > bottom + SLACK:
+                below[round(w.y0)] += 1
+    return (above.most_common(1)[0][0] if above else -1, below.most_common(1)[0][0] if below else -1)
+
+
+def test_no_word_lies_outside_the_text_block(pdf_path):
+    """Nothing runs past the right margin, into the footer or off the page."""
+    left, top, right, bottom = BLOCK
+    header_y, footer_y = margins(pdf_path)
+    outside = []
+    for page in pdf_pages(pdf_path):
+        for w in page.words:
+            if w.x0 < left - SLACK or w.x1 > right + SLACK:
+                outside.append(w)
+            elif baseline(w) > bottom + SLACK and abs(w.y0 - footer_y) > SLACK:
+                outside.append(w)
+            elif w.y0 < top - SLACK and abs(w.y0 - header_y) > SLACK:
+                outside.append(w)
+    pages = sorted({w.page for w in outside})
+    assert not outside, (f"{len(outside)} words lie outside the text block, on pages {pages}: "
+                         + "; ".join(f"p.{w.page} {w.text!r} at ({w.x0:.0f},{w.y0:.0f})" for w in outside[:25]))
+
+
+def test_the_text_block_is_where_the_test_expects_it(pdf_path):
+    """Guards the geometry above: body text starts at the left margin and fills the block."""
+    pages = pdf_pages(pdf_path)
+    left, top, right, bottom = BLOCK
+    starts = Counter(round(line[0].x0) for p in pages for line in p.lines)
+    assert starts.most_common(1)[0][0] == round(left)
+    full = [p for p in pages if any(abs(line[-1].x1 - right) < 2 for line in p.lines)]
+    assert len(full) > len(pages) / 2, "few pages have justified lines reaching the right margin"
+    assert all(abs(float(b) - a) < 1 for a, b in zip((PAGE_W, PAGE_H), PdfReader(str(pdf_path)).pages[0].mediabox[2:]))
+
+
+def syllable_lines(pdf_path: Path) -> list[Word]:
+    """Lines that hold nothing but a hyphenated fragment of a word: a column too narrow to read."""
+    found = []
+    for page in pdf_pages(pdf_path):
+        for line in page.lines:
+            if len(line) == 1 and len(line[0].text) > 1 and line[0].text.endswith("-"):
+                found.append(line[0])
+    return found
+
+
+def test_no_line_is_a_lone_word_fragment(pdf_path):
+    """A table column narrower than a word wraps one syllable a line ('sup-', 'ports')."""
+    found = syllable_lines(pdf_path)
+    assert not found, (f"{len(found)} lines hold only a word fragment, on pages "
+                       f"{sorted({w.page for w in found})}: " + ", ".join(f"p.{w.page} {w.text!r}" for w in found[:30]))
