@@ -355,3 +355,20 @@ def test_without_chromium_the_build_says_in_one_line_what_is_missing(tmp_path):
     assert "ERROR" not in result.output.replace("ERROR: Chromium is needed", ""), result.output[-3000:]
     for noise in ("Traceback", "Extension error", "at async", "node:internal"):
         assert noise not in result.output, result.output[-3000:]
+
+
+def test_a_build_sweeps_staging_directories_left_by_a_killed_build(tmp_path):
+    from conftest import SOURCES
+    from evidence_book import fixture_copy
+
+    root = fixture_copy(tmp_path / "book")
+    out = tmp_path / "out"
+    for leftover in (".html-k1ll3d", ".html-old"):
+        (out / leftover / "_static").mkdir(parents=True)
+        (out / leftover / "index.html").write_text("half-written", encoding="utf-8")
+    (out / ".latex-k1ll3d").mkdir()
+    result = run_build("html", out, root=root, env_extra={"BRIEFING_SOURCES": str(SOURCES)})
+    assert result.returncode == 0, result.output[-3000:]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".html")) == []
+    assert (out / ".latex-k1ll3d").is_dir(), "only this builder's leftovers are swept"
+    assert (out / "html" / "index.html").is_file()

@@ -58,6 +58,11 @@ def sphinx(root: Path, builder: str, outdir: Path, doctrees: Path, extra: list[s
 
 def staging_for(published: Path) -> Path:
     published.parent.mkdir(parents=True, exist_ok=True)
+    # A build killed part-way (Ctrl-C twice, SIGKILL, a closed terminal) cannot clean up
+    # after itself: sweep what earlier builds of this output left behind.
+    for leftover in published.parent.glob(f".{published.name}-*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{published.name}-", dir=published.parent))
     if published.is_dir():
         shutil.rmtree(staging)
