@@ -23,7 +23,7 @@ export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all install html pdf epub singlehtml onefile test live linkcheck bench clean distclean lock publish-labels
+.PHONY: all install html pdf epub singlehtml onefile test live linkcheck bench clean distclean lock publish-labels publish
 
 all: html pdf
 
@@ -97,6 +97,16 @@ linkcheck: install
 
 bench: install
 	$(PY) tools/bench.py
+
+# The published site: this edition under SITE/<version>/ (HTML, PDF and EPUB side by side),
+# every edition published before kept exactly as it was, the newest copied to SITE/latest/.
+# The address comes from BRIEFING_BASE_URL or pyproject.toml (tools/publish.py).
+SITE ?= $(OUT)/site
+publish: install
+	$(PY) tools/build.py html
+	$(PY) tools/build.py pdf
+	$(PY) tools/epub.py
+	$(PY) tools/publish.py --out $(OUT) --site $(SITE)
 
 # Maintainers, for a new edition: refresh docs/_data/published-labels.txt from a clean build
 # (stops if a published label vanished without a redirect in docs/_data/redirects.yaml).

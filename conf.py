@@ -1,9 +1,14 @@
 """Sphinx configuration for the briefing book. Configuration only: logic lives in briefing/."""
 
+import re as _re
+from pathlib import Path as _Path
+
 from briefing.edition import edition
 from briefing.latex_style import latex_elements as _latex_elements
 
-_ed = edition()
+# The edition of the book in this directory, with the address this build was given
+# (BRIEFING_BASE_URL, READTHEDOCS_CANONICAL_URL or pyproject's base_url; none: no address).
+_ed = edition(_Path(__file__).resolve().parent)
 
 project = _ed.title
 author = _ed.publisher
@@ -18,6 +23,7 @@ extensions = [
     "sphinxcontrib.mermaid",
     "sphinxcontrib.bibtex",
     "briefing",
+    "briefing.metadata",  # citation_*, Dublin Core, JSON-LD, OpenGraph; sitemap with an address
 ]
 
 root_doc = "index"
@@ -28,7 +34,12 @@ numfig = True
 language = "en"
 
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline", "attrs_block", "substitution"]
-myst_substitutions = {"edition": _ed.edition_label, "edition_date": _ed.date_human}
+myst_substitutions = {
+    "edition": _ed.edition_label,
+    "edition_date": _ed.date_human,
+    # Date of information: the latest exactly dated event in the chronology (briefing/edition.py).
+    "information_date": _ed.current_to.human if _ed.current_to else "not known",
+}
 myst_fence_as_directive = ["mermaid"]
 myst_heading_anchors = 0  # anchors come from explicit labels only; see AUTHORING.md
 
@@ -39,6 +50,15 @@ bibtex_reference_style = "author_year"
 # Diagrams are rendered at build time by briefing.mermaid_render; the page loads no Mermaid JS.
 # "svg" also stops sphinxcontrib-mermaid from adding its CDN script to pages.
 mermaid_output_format = "svg"
+
+# The edition's address: <link rel=canonical>, OpenGraph's og:url and the sitemap. Empty when
+# no address is set: then no page names one.
+html_baseurl = _ed.url
+ogp_site_url = _ed.url
+ogp_social_cards = {"enable": False}  # no generated images, nothing fetched
+ogp_image = None
+sitemap_url_scheme = "{link}"  # html_baseurl already holds the edition's path
+sitemap_excludes = ["search.html", "genindex.html"]
 
 html_theme = "furo"
 html_title = f"{_ed.title} — {_ed.edition_label}"
@@ -69,10 +89,10 @@ epub_publisher = _ed.publisher
 epub_copyright = copyright
 # Sphinx writes epub_uid into toc.ncx and epub_identifier into content.opf, and epubcheck
 # wants them equal; epub_uid must be an XML name, so both are the book's slug.
-epub_uid = epub_identifier = _ed.base_url.rstrip("/").rsplit("/", 1)[-1]
+epub_uid = epub_identifier = "armenia-russia-briefing-" + _ed.version.replace(".", "-")
 epub_show_urls = "no"
 
-# make linkcheck (tools/linkcheck.py): the base URL is a placeholder, never checked.
-linkcheck_ignore = [r"^https?://example\.invalid(/|$)"]
+# make linkcheck (tools/linkcheck.py): the edition's own address is not live until published.
+linkcheck_ignore = [_re.escape(_ed.url)] if _ed.url else []
 
 suppress_warnings = []

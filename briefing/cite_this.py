@@ -1,24 +1,22 @@
-"""How to cite the book and each of its sections, built from the edition.
+"""How to cite the book and each of its sections: the blocks the reader copies from.
 
 * Every chapter and numbered section gets a "Cite this" block under its heading, made when the
   section numbers are known (doctree-resolved): in HTML a quiet ``<details>`` holding a ready
   reference and a BibTeX entry, each with a copy button (``static/briefing-cite.js``, local);
   in the PDF one short line in small type: the full reference under a chapter heading, and
-  under a section heading only its number and address (the label is not visible in print).
-* ``{book-citation}`` renders the whole book's citation as ``text``, ``bibtex``, ``ris`` or
-  ``csl-json`` for the "How to cite" page.
+  under a section heading its number and address (the label is not visible in print).
+* ``{book-citation}`` renders the whole book's citation as ``text``, ``bibtex``, ``ris``,
+  ``csl-json`` or ``intersphinx`` for the "How to cite" page.
 
-Everything reads :func:`briefing.edition.edition`: title, publisher, version, date, base URL.
-The URL of a section is ``base_url + page + "#" + label``: the label is the section's first id
-(briefing.labels), so the URL survives a rewritten heading.
+Every form is rendered from :func:`briefing.reference.reference` (edition, section), the same
+function the page metadata (briefing/metadata.py) and CITATION.cff use. The edition is the one
+of the book being built (its conf.py directory), with the address the build was given.
 """
 
 from __future__ import annotations
 
 import html
-import json
-import re
-from dataclasses import dataclass
+from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -29,129 +27,33 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from briefing.edition import Edition, edition
+from briefing.reference import NO_URL, Section, bibtex_escape, book_key, page_url, reference
+
+__all__ = ["Section", "bibtex_escape", "book_key", "page_url", "edition_of", "numbered_sections"]
 
 logger = logging.getLogger(__name__)
 
 
-# -- the citations themselves (pure functions of the edition) ----------------------------------
-
-
-def book_key(ed: Edition) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", ed.title.lower())) + "-" + ed.version
-
-
-def page_url(ed: Edition, docname: str, anchor: str = "") -> str:
-    """The canonical (HTML edition) URL of a page, with an optional anchor."""
-    url = ed.base_url + docname + ".html"
-    return f"{url}#{anchor}" if anchor else url
-
-
-def bibtex_escape(text: str) -> str:
-    table = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-             "$": r"\$", "#": r"\#", "_": r"\_"}
-    return "".join(table.get(ch, ch) for ch in text)
-
-
-def _bibtex(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
-    width = max(len(name) for name, _ in fields)
-    body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" for name, value in fields)
-    return f"@{kind}{{{key},\n{body},\n}}"
-
-
-@dataclass(frozen=True)
-class Section:
-    docname: str
-    label: str
-    number: str  # "5" for a chapter, "5.2" for a section
-    title: str
-
-    @property
-    def kind(self) -> str:
-        return "chapter" if "." not in self.number else "section"
+def edition_of(app_or_env) -> Edition:
+    """The edition of the book being built (read from its own pyproject.toml)."""
+    app = getattr(app_or_env, "app", app_or_env)
+    return edition(Path(app.confdir))
 
 
 def section_reference(ed: Edition, sec: Section) -> str:
-    return (f"{ed.publisher}, {ed.title}, {ed.edition_label} ({ed.date_human}), "
-            f"{sec.kind} {sec.number}, \u201c{sec.title}\u201d. "
-            f"{page_url(ed, sec.docname, sec.label)}")
+    return reference(ed, sec).text()
 
 
 def section_bibtex(ed: Edition, sec: Section) -> str:
-    org = f"{{{bibtex_escape(ed.publisher)}}}"
-    return _bibtex("incollection", f"{book_key(ed)}-{sec.label}", [
-        ("author", org),
-        ("title", f"{{{bibtex_escape(sec.title)}}}"),
-        ("booktitle", f"{{{bibtex_escape(ed.title)}}}"),
-        ("chapter", sec.number),
-        ("publisher", org),
-        ("edition", ed.version),
-        ("year", str(ed.year)),
-        ("date", ed.date_iso),
-        ("url", page_url(ed, sec.docname, sec.label)),
-        ("note", f"{sec.kind.capitalize()} {sec.number}, {ed.edition_label}"),
-    ])
-
-
-def book_text(ed: Edition) -> str:
-    return (f"{ed.publisher}. {ed.title}: {ed.subtitle}. {ed.edition_label}, {ed.date_human}. "
-            f"{ed.base_url}")
-
-
-def book_bibtex(ed: Edition) -> str:
-    org = f"{{{bibtex_escape(ed.publisher)}}}"
-    return _bibtex("book", book_key(ed), [
-        ("author", org),
-        ("title", f"{{{bibtex_escape(ed.title)}}}"),
-        ("subtitle", bibtex_escape(ed.subtitle)),
-        ("publisher", org),
-        ("edition", ed.version),
-        ("version", ed.version),
-        ("year", str(ed.year)),
-        ("date", ed.date_iso),
-        ("url", ed.base_url),
-    ])
-
-
-def book_ris(ed: Edition) -> str:
-    lines = [
-        ("TY", "BOOK"),
-        ("TI", f"{ed.title}: {ed.subtitle}"),
-        ("AU", ed.publisher),
-        ("PB", ed.publisher),
-        ("ET", ed.version),
-        ("PY", str(ed.year)),
-        ("DA", ed.date.strftime("%Y/%m/%d/")),
-        ("UR", ed.base_url),
-        ("ER", ""),
-    ]
-    return "\n".join(f"{tag}  - {value}".rstrip() if tag != "ER" else "ER  - " for tag, value in lines)
-
-
-def book_csl(ed: Edition) -> str:
-    item = {
-        "id": book_key(ed),
-        "type": "book",
-        "title": f"{ed.title}: {ed.subtitle}",
-        "author": [{"literal": ed.publisher}],
-        "publisher": ed.publisher,
-        "edition": ed.version,
-        "version": ed.version,
-        "issued": {"date-parts": [[ed.year, ed.date.month, ed.date.day]]},
-        "URL": ed.base_url,
-    }
-    return json.dumps([item], ensure_ascii=False, indent=2)
-
-
-def book_intersphinx(ed: Edition) -> str:
-    return f'intersphinx_mapping = {{"briefing": ("{ed.base_url}", None)}}'
+    return reference(ed, sec).bibtex()
 
 
 FORMATS = {
-    "text": (book_text, "text"),
-    "bibtex": (book_bibtex, "bibtex"),
-    "ris": (book_ris, "text"),
-    "csl-json": (book_csl, "json"),
-    "intersphinx": (book_intersphinx, "python"),
+    "text": (lambda ed: reference(ed).text(), "text"),
+    "bibtex": (lambda ed: reference(ed).bibtex(), "bibtex"),
+    "ris": (lambda ed: reference(ed).ris(), "text"),
+    "csl-json": (lambda ed: reference(ed).csl_json(), "json"),
+    "intersphinx": (lambda ed: reference(ed).intersphinx(), "python"),
 }
 
 
@@ -166,18 +68,18 @@ class BookCitation(SphinxDirective):
         if fmt not in FORMATS:
             raise self.error(f"book-citation: unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         make, language = FORMATS[fmt]
-        ed = edition()
+        ed = edition_of(self.env)
         text = make(ed)
         block = nodes.literal_block(text, text, language=language,
                                     classes=["briefing-copy", f"book-citation-{fmt}"])
         self.set_source_info(block)
         out: list[nodes.Node] = [block]
-        if fmt == "text" and ".invalid/" in ed.base_url:
-            note = nodes.paragraph(classes=["book-citation-placeholder"])
+        if fmt == "text" and not ed.url:
+            note = nodes.paragraph(classes=["book-citation-no-url"])
             note += nodes.emphasis(text=(
-                f"The address {ed.base_url} is a placeholder (the domain .invalid cannot exist): "
-                "the book's publication address is not yet fixed. Every URL in the citations on "
-                "this page and in the sections is built on it and will change with it."))
+                f"{NO_URL} for this build: the book's publication address is not configured, "
+                "so no citation in this edition gives one. Cite the edition and the section "
+                "number; the published editions carry their address."))
             self.set_source_info(note)
             out.append(note)
         return out
@@ -274,22 +176,25 @@ def latex_escape(text: str) -> str:
 
 
 def latex_line(ed: Edition, sec: Section) -> str:
-    url = page_url(ed, sec.docname, sec.label)
+    url = reference(ed, sec).url
+    where = f"\\url{{{url}}}" if url else f"{latex_escape(NO_URL.lower())}"
     if sec.kind == "chapter":
         what = (f"{latex_escape(ed.publisher)}, \\emph{{{latex_escape(ed.title)}}}, "
                 f"{latex_escape(ed.edition_label)} ({latex_escape(ed.date_human)}), chapter~{sec.number}")
-    else:
+    elif url:
         # The book and edition are in the chapter's line and the running head; the section's
-        # line gives what the PDF cannot show otherwise: its address.
+        # line gives what the PDF cannot show otherwise: its address (which names the edition).
         what = f"\\S{sec.number}"
+    else:
+        what = f"\\S{sec.number}, {latex_escape(ed.edition_label)}"
     return (
         "\n\\par{\\footnotesize\\sffamily\\color{black!55}"
-        f"Cite as: {what}, \\url{{{url}}}\\par}}\\nopagebreak\n"  # stays with the text below
+        f"Cite as: {what}, {where}\\par}}\\nopagebreak\n"  # stays with the text below
     )
 
 
 def add_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    ed = edition()
+    ed = edition_of(app)
     fmt = app.builder.format
     if fmt not in ("html", "latex"):
         return
@@ -301,7 +206,15 @@ def add_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         section.insert(1, raw)
 
 
+def note_edition(app: Sphinx, config) -> None:
+    """The edition (number, date, address) as an 'env' config value: a build for another
+    edition or address re-reads every page, so no page keeps an old citation."""
+    config.briefing_edition = repr(edition_of(app))
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_config_value("briefing_edition", "", "env", types=[str])
+    app.connect("config-inited", note_edition)
     app.add_directive("book-citation", BookCitation)
     app.add_node(book_contents)
     app.add_directive("book-contents", BookContents)

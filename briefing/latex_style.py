@@ -16,6 +16,13 @@ def _tex(text: str) -> str:
     return "".join(table.get(ch, ch) for ch in text)
 
 
+def _information_line(ed: Edition) -> str:
+    """The date of information, apart from the edition's date (briefing/edition.py)."""
+    when = ed.current_to.human if ed.current_to else "not known"
+    return (f"Information current to {when}, the latest dated event the sources report; "
+            "the sources' own publication dates are unknown.")
+
+
 def latex_elements(ed: Edition) -> dict[str, str]:
     title, subtitle, publisher = _tex(ed.title), _tex(ed.subtitle), _tex(ed.publisher)
     return {
@@ -92,6 +99,8 @@ def latex_elements(ed: Edition) -> dict[str, str]:
   {{\sffamily\Large {subtitle}\par}}
   \vspace{{2.5em}}
   {{\sffamily\large {_tex(ed.edition_label)} \textperiodcentered{{}} {_tex(ed.date_human)}\par}}
+  \vspace{{0.6em}}
+  {{\sffamily {_tex(_information_line(ed))}\par}}
   \vfill
   {{\small Every factual sentence in this book cites a numbered paragraph of one of its two
   sources. Section numbers and labels are the same in the HTML and PDF editions and are kept

@@ -14,22 +14,25 @@ from conftest import ROOT
 
 
 def test_citation_cff_agrees_with_the_edition():
-    ed = edition()
+    ed = edition(ROOT, {})  # the repository's own edition, not a build's address
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert cff["cff-version"].startswith("1.2")
     assert cff["title"] == ed.title
     assert cff["version"] == ed.version
     assert [a["name"] for a in cff["authors"]] == [ed.publisher]
-    assert cff["url"] == ed.base_url
     pref = cff["preferred-citation"]
-    assert pref["title"] == ed.title and pref["edition"] == ed.version and pref["url"] == ed.base_url
+    assert pref["title"] == ed.title and pref["edition"] == ed.version
+    # An address only when one is configured; never a placeholder.
+    assert cff.get("url", "") == ed.url and pref.get("url", "") == ed.url
     # The edition date comes from SOURCE_DATE_EPOCH (the building commit), so CITATION.cff
     # carries no date-released that would be false for the next commit of the same version.
     assert "date-released" not in cff and "date-released" not in pref
 
 
-def test_base_url_is_a_marked_placeholder():
-    assert ".invalid/" in edition().base_url, "a real URL needs a decision, not a guess; update this test then"
+def test_no_base_url_is_configured_and_none_is_made_up():
+    # The lead's decision: no public address is known, so none is configured (see
+    # tests/test_publishing.py for where a build takes one from).
+    assert edition(ROOT, {}).url == ""
 
 
 def test_how_to_cite_page_is_generated_from_the_edition(html_dir):
@@ -37,21 +40,25 @@ def test_how_to_cite_page_is_generated_from_the_edition(html_dir):
     page = soup(html_dir / "how-to-cite.html")
     block = lambda fmt: page.select_one(f"div.book-citation-{fmt} pre").get_text()  # noqa: E731
     text = norm(block("text"))
-    for part in (ed.publisher, ed.title, ed.subtitle, ed.edition_label, ed.date_human, ed.base_url):
+    for part in (ed.publisher, ed.title, ed.subtitle, ed.edition_label, ed.date_human, ed.url or "Online address not set"):
         assert part in text, f"{part!r} missing from {text!r}"
     bib = parse_string(block("bibtex"), "bibtex")
     (entry,) = bib.entries.values()
     assert entry.type == "book"
     assert entry.fields["edition"] == ed.version and entry.fields["year"] == str(ed.year)
-    assert entry.fields["date"] == ed.date_iso and entry.fields["url"] == ed.base_url
+    assert entry.fields["date"] == ed.date_iso and entry.fields.get("url", "") == ed.url
     ris = dict(line.split("  - ", 1) for line in block("ris").splitlines() if "  - " in line)
-    assert ris["TY"] == "BOOK" and ris["ET"] == ed.version and ris["UR"] == ed.base_url
+    assert ris["TY"] == "BOOK" and ris["ET"] == ed.version and ris.get("UR", "") == ed.url
     assert ris["PY"] == str(ed.year) and block("ris").rstrip().endswith("ER  -")
     (csl,) = json.loads(block("csl-json"))
-    assert csl["edition"] == ed.version and csl["URL"] == ed.base_url
+    assert csl["edition"] == ed.version and csl.get("URL", "") == ed.url
     assert csl["issued"]["date-parts"] == [[ed.year, ed.date.month, ed.date.day]]
-    assert block("intersphinx").strip() == f'intersphinx_mapping = {{"briefing": ("{ed.base_url}", None)}}'
-    assert "placeholder" in page.get_text(), "the placeholder URL must be flagged to readers"
+    if ed.url:
+        assert block("intersphinx").strip() == f'intersphinx_mapping = {{"briefing": ("{ed.url}", None)}}'
+    else:
+        # Without an address the page says so, and the snippet names no host.
+        assert "Online address not set" in page.get_text()
+        assert "http" not in block("intersphinx") and ed.edition_label in block("intersphinx")
 
 
 def test_editions_page_describes_this_edition(html_dir):
