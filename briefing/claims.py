@@ -252,14 +252,29 @@ def context_of(block: nodes.Element) -> str:
             term = next(iter(node.findall(nodes.term)), None)
             return squash(term.astext()) if term is not None and term is not block else ""
         if isinstance(node, nodes.row):
-            first = node.children[0] if node.children else None
-            if first is not None and block not in list(first.findall(type(block))):
-                return squash(first.astext())
-            return ""
+            return row_context(node, block)
         if isinstance(node, nodes.section):
             return ""
         node = node.parent
     return ""
+
+
+def row_context(row: nodes.row, block: nodes.Element) -> str:
+    """A table cell's row (its first cell) and column (its header): "Question — Column"."""
+    cells = [c for c in row.children if isinstance(c, nodes.entry)]
+    index = next((i for i, c in enumerate(cells) if block in list(c.findall(type(block)))), None)
+    parts = []
+    if index and cells:
+        parts.append(squash(cells[0].astext()))
+    group = row.parent
+    table = group.parent if group is not None else None
+    head = next(iter(table.findall(nodes.thead)), None) if table is not None else None
+    if head is not None and group is not head and index is not None:
+        first = next(iter(head.findall(nodes.row)), None)
+        heads = [c for c in first.children if isinstance(c, nodes.entry)] if first is not None else []
+        if index < len(heads):
+            parts.append(squash(heads[index].astext()))
+    return " — ".join(p for p in parts if p)
 
 
 def line_of(node: nodes.Node) -> int:

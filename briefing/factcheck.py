@@ -50,11 +50,19 @@ table.counts td:first-child,table.counts th:first-child{text-align:left}
 .para h4{margin:.2em 0;font-size:.9em;color:#444} .para p{margin:.2em 0}
 mark.q{background:#d8ecff;border-bottom:2px solid #3a78c2}
 .evidence{font-size:.9em;margin:.3em 0 0 1em}
+.open-only section.claim[data-status="reviewed"]{display:none} label.filter{float:right}
 """
+FILTER = ('<label class="filter"><input type="checkbox" onchange="document.body.classList.toggle('
+          "'open-only', this.checked)\"> only claims not reviewed</label>")
 STATUS_CLASS = {reviews.REVIEWED: "s-reviewed", reviews.CHANGED: "s-changed", reviews.NEVER: "s-never"}
 KIND_PAGES = {"judgment": ("judgments", "Judgments and their evidence"),
               "chronology": ("data-chronology", "Data: chronology entries"),
               "relations": ("data-relations", "Data: relations")}
+
+
+def kind_file(items) -> bool:
+    """Whether a group's claims come from one file (a chapter, a data file): name it for make review."""
+    return len({i.file for i in items}) == 1
 
 
 def page_name(docname: str) -> str:
@@ -170,7 +178,9 @@ class FactCheckBuilder(Builder):
             "you checked with <code>make review DOCS=\"docs/…md …\"</code> (see AUTHORING.md). A "
             "claim shows as <em>changed since review</em> when its sentence, its citation or a cited "
             "paragraph changed after it was recorded.</p>")
-        rows = [(f'<a href="{name}.html">{html.escape(title)}</a>', items) for name, title, items in groups]
+        rows = [(f'<a href="{name}.html">{html.escape(title)}</a> ' + " ".join(
+                    f"<code>{html.escape(f)}</code>" for f in sorted({i.file for i in items}) if kind_file(items)),
+                 items) for name, title, items in groups]
         self.write_page(outdir / "index.html", "Fact-check sheet",
                         intro + self.counts_table(rows, status, total=True), groups)
 
@@ -271,7 +281,12 @@ class FactCheckBuilder(Builder):
             left.append(f'<p class="context">{html.escape(c.context)}</p>')
         left.append(f'<p class="text">{"".join(text)}</p>')
         if c.kind == "judgment":
-            ev = [by_id.get((c.file, e)) for e in c.evidence]
+            ev, seen = [], set()
+            for e in c.evidence:  # two citations sharing a sentence: the sentence once
+                item = by_id.get((c.file, e))
+                if item is not None and item.text not in seen:
+                    seen.add(item.text)
+                    ev.append(item)
             if not ev:
                 left.append('<p class="evidence"><strong>No cited evidence.</strong></p>')
             else:
@@ -301,7 +316,7 @@ class FactCheckBuilder(Builder):
                 f'data-digest="{digest}"><div>{"".join(left)}</div><div>{"".join(right)}</div></section>')
 
     def write_page(self, path: Path, title: str, body: str, groups) -> None:
-        nav = '<nav><a href="index.html">Index</a>' + "".join(
+        nav = f'<nav>{FILTER}<a href="index.html">Index</a>' + "".join(
             f'<a href="{name}.html">{html.escape(t.split(" ", 1)[0] if t[:1].isdigit() else t)}</a>'
             for name, t, _ in groups) + "</nav>"
         page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
