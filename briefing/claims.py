@@ -277,6 +277,30 @@ def row_context(row: nodes.row, block: nodes.Element) -> str:
     return " — ".join(p for p in parts if p)
 
 
+def enclosing_row(block: nodes.Element) -> nodes.row | None:
+    node = block.parent
+    while node is not None and not isinstance(node, (nodes.row, nodes.section)):
+        node = node.parent
+    return node if isinstance(node, nodes.row) else None
+
+
+def row_segments(row: nodes.row, block: nodes.Element) -> list:
+    """The other cells of a row, each as "Header: text", for a claim that is a whole row."""
+    cells = [c for c in row.children if isinstance(c, nodes.entry)]
+    table = row.parent.parent if row.parent is not None else None
+    head = next(iter(table.findall(nodes.thead)), None) if table is not None else None
+    first = next(iter(head.findall(nodes.row)), None) if head is not None else None
+    heads = [squash(c.astext()) for c in first.children if isinstance(c, nodes.entry)] if first else []
+    parts = []
+    for i, cell in enumerate(cells):
+        if block in list(cell.findall(type(block))):
+            continue
+        text = squash(cell.astext())
+        if text:
+            parts.append(f"{heads[i]}: {text}" if i < len(heads) and heads[i] else text)
+    return [("text", " | ".join(parts) + " ")] if parts else []
+
+
 def line_of(node: nodes.Node) -> int:
     while node is not None:
         if getattr(node, "line", None):
@@ -387,6 +411,11 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
             window = {p - start: n for p, n in positions.items() if start <= p < end}
             segments = segments_of(text[start:end], tokens, window, node)
             context = context_of(block)
+            row = enclosing_row(block)
+            if row is not None and not any(seg[0] != "cite" and re.search(r"\w", seg[1]) for seg in segments):
+                # a cell holding only citations (a "Source" column): the claim is its row
+                segments = tuple(row_segments(row, block)) + segments
+                context = ""
         claim = Claim("prose", file, finder.line(node), docname, anchor, anchor, tuple(node[CITES_ATTR]),
                       plain(segments), segments, title, context)
         prose.append(claim)

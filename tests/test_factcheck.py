@@ -98,6 +98,16 @@ def test_two_citations_in_one_paragraph_are_two_claims_each_with_its_own_sentenc
     assert lines["alpha-one--c1"] == 9 and lines["alpha-one--c2"] == 10
 
 
+def test_a_citation_alone_in_a_table_cell_claims_its_row(fixture_book):
+    with open(fixture_book / "docs" / "alpha.md", "a", encoding="utf-8") as fh:
+        fh.write("\n| Post | Change | Source |\n|---|---|---|\n"
+                 "| Zvartnots | Presence ended {src}`cw:8` | {src}`cw:1` |\n")
+    claims = built(fixture_book)
+    texts = {c["id"]: c["text"] for (f, _), c in claims.items() if f == "docs/alpha.md"}
+    assert texts["alpha-two--c2"] == "Presence ended [cw:8]"
+    assert texts["alpha-two--c3"] == "Post: Zvartnots | Change: Presence ended (Caucasus Watch, para. 8) [cw:1]"
+
+
 def test_sheet_marks_each_claims_own_citation_and_highlights_quotations(fixture_book):
     rc, output, out = factcheck(fixture_book)
     assert rc == 0, output[-4000:]
