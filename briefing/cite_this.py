@@ -77,9 +77,8 @@ class BookCitation(SphinxDirective):
         if fmt == "text" and not ed.url:
             note = nodes.paragraph(classes=["book-citation-no-url"])
             note += nodes.emphasis(text=(
-                f"{NO_URL} for this build: the book's publication address is not configured, "
-                "so no citation in this edition gives one. Cite the edition and the section "
-                "number; the published editions carry their address."))
+                f"{NO_URL}: no publication address is configured for this build, so no "
+                "citation in it gives one. Cite the edition, its date and the section number."))
             self.set_source_info(note)
             out.append(note)
         return out
