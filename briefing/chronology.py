@@ -3,8 +3,11 @@
 ``{timeline}`` (optionally ``:actor: russia``) emits a vertical Mermaid timeline, in parts of
 at most eight events so that each stays legible on an A4 page and a phone, followed by its
 table twin (date, event, actors, cited sources), which is what screen readers and the PDF's
-text layer use. Entries are sorted by date; approximate dates
-(``{approx: "by the 2040s", sort: 2040}``) are placed by their sort value, shown with their
+text layer use. The diagram shows each entry's ``headline`` in full (the schema keeps it short
+enough to fit, so nothing is cut off with an ellipsis); the whole event text is in the table
+and, in the HTML, in each event's tooltip and in the panel under the diagram. Entries are
+sorted by date; approximate dates (``{approx: "by the 2040s", sort: 2040}``) are placed by
+their sort value, shown with their
 phrase and labelled approximate. ``{handover}`` gives the entries with a ``handover`` record
 as a table and a diagram (from actor, post, to actor).
 """
@@ -19,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from briefing.citations import cite
 from briefing.data import Date, depend, get_data, record_error
-from briefing.mermaidtext import diagram, escape, short
+from briefing.mermaidtext import diagram, escape
 from briefing.tables import joined, table
 
 CHUNK = 8  # events per diagram: a longer vertical timeline shrinks to illegibility on A4
@@ -45,6 +48,13 @@ def period_label(date: Date) -> str:
     return date.label
 
 
+def event_detail(data, entry) -> str:
+    """The whole event, for the diagram's tooltip and detail panel (HTML only)."""
+    date = data.date(entry)
+    label = date.label + (" (approximate)" if date.approximate else "")
+    return f"{label}: {' '.join(entry['event'].split())}"
+
+
 def timeline_code(data, entries: list, title: str) -> str:
     """Vertical Mermaid timeline, one period per event.
 
@@ -57,7 +67,7 @@ def timeline_code(data, entries: list, title: str) -> str:
     for entry in entries:
         date = data.date(entry)
         suffix = " (approx.)" if date.approximate else ""
-        lines.append(f"    {escape(period_label(date) + suffix)} : {escape(short(entry['event']))}")
+        lines.append(f"    {escape(period_label(date) + suffix)} : {escape(entry['headline'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -91,7 +101,8 @@ class TimelineDirective(SphinxDirective):
             name = title if len(parts) == 1 else f"{title}, part {n} of {len(parts)}"
             container += diagram(timeline_code(data, part, name), self,
                                  alt=f"{name}: timeline; the table below gives the same events",
-                                 briefing_timeline=actor or "")
+                                 briefing_timeline=actor or "",
+                                 briefing_details=[event_detail(data, e) for e in part])
         rows = []
         for entry in entries:
             citation = cite(self.env, "; ".join(entry["sources"]), location, parens=False)

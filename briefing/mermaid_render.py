@@ -308,9 +308,31 @@ def html_visit_mermaid(self, node: mermaid) -> None:
         svg = tag + svg[root.end():]
         # It may scroll sideways: keyboard users must be able to reach and scroll it.
         scroll = ' tabindex="0" role="group" aria-label="Diagram (scrolls sideways on small screens)"'
+    details = node.get("briefing_details") or []
+    panel = ""
+    if details:
+        svg = add_event_titles(svg, details, self.attval)
+        # Filled by briefing-diagrams.js when the reader points at or taps an event.
+        panel = ('<p class="briefing-diagram-detail" aria-live="polite">Point at or tap an event '
+                 'to read it in full here; the table below gives every event in full.</p>')
     classes = " ".join(["briefing-diagram", *node.get("classes", [])])
-    self.body.append(f'<div class="{classes}"><div class="briefing-diagram-scroll"{scroll}>{svg}</div></div>\n')
+    self.body.append(f'<div class="{classes}"><div class="briefing-diagram-scroll"{scroll}>{svg}</div>'
+                     f'{panel}</div>\n')
     raise nodes.SkipNode
+
+
+EVENT_GROUP = re.compile(r'<g class="eventWrapper"[^>]*>')
+
+
+def add_event_titles(svg: str, details: list[str], attval) -> str:
+    """Give the i-th event of a timeline its whole text as a tooltip (an SVG <title>)."""
+    out, last = [], 0
+    for match, text in zip(EVENT_GROUP.finditer(svg), details):
+        out.append(svg[last:match.end()])
+        out.append(f"<title>{attval(text)}</title>")
+        last = match.end()
+    out.append(svg[last:])
+    return "".join(out)
 
 
 def latex_visit_mermaid(self, node: mermaid) -> None:

@@ -81,6 +81,17 @@ def test_chronology_entry_without_a_source(book):
     assert_fails_at(build(book), f"docs/_data/chronology.yaml:{line}", "'sources' is a required property")
 
 
+@pytest.mark.parametrize("bad, fragment", [
+    ("EU monitors arrive " + "and stay " * 8, "is too long"),
+    ("EU monitors arrive…", "does not match"),
+])
+def test_chronology_headline_must_fit_a_diagram(book, bad, fragment):
+    path = book / "docs" / "_data" / "chronology.yaml"
+    replace_in(path, "headline: EU monitors arrive\n", f"headline: {bad.strip()}\n")
+    line = line_of(path, f"headline: {bad.strip()}")
+    assert_fails_at(build(book), f"docs/_data/chronology.yaml:{line}", fragment, "at most 80 characters")
+
+
 def test_chronology_entry_with_an_empty_source_list(book):
     path = book / "docs" / "_data" / "chronology.yaml"
     replace_in(path, "  sources: [emp:42]\n", "  sources: []\n")

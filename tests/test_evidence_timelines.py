@@ -82,7 +82,9 @@ def check_timelines(built, chronology: list, docnames: list[str]) -> int:
                 entry = by_id[entry_id]
                 # the table's text is typeset (curly quotes); the diagram's is as in the data
                 assert normalise(event_cell) == normalise(entry["event"])
-                assert squash(entry["event"]).startswith(label.rstrip("…")), (label, entry["event"])
+                # the diagram shows the entry's headline whole, never a cut-off event text
+                assert label == squash(entry["headline"]), (label, entry["headline"])
+                assert not label.endswith(("…", "...")), label
                 if isinstance(entry["date"], dict):
                     assert period == f"{entry['date']['approx']} (approx.)"
                     assert normalise(date_cell) == normalise(f"{entry['date']['approx']} (approximate)")
@@ -130,7 +132,7 @@ def test_every_timeline_of_the_book_matches_its_data_and_table(real_book):
     assert check_timelines(result, chronology, docnames) >= len(docnames)
 
 
-HOSTILE = 'Go: a; #1 "d" \'e\' <script>alert(1)</script>\n& %%'  # short enough for a diagram label
+HOSTILE = 'Go: a; #1 "d" \'e\' <script>alert(1)</script>\n& %%'  # short enough for a headline
 
 
 def test_hostile_text_renders_literally_and_runs_nothing(tmp_path):
@@ -138,6 +140,7 @@ def test_hostile_text_renders_literally_and_runs_nothing(tmp_path):
     chronology = root / "docs" / "_data" / "chronology.yaml"
     quoted = yaml.safe_dump(HOSTILE, default_style='"').strip()
     replace_in(chronology, "event: EU monitors arrive.", f"event: {quoted}")
+    replace_in(chronology, "headline: EU monitors arrive", f"headline: {quoted}")  # the diagram's label
     result = build(root)
     assert result.returncode == 0, result.output[-4000:]
     page = result.page("beta")

@@ -117,3 +117,28 @@ DIAGRAM_NAMES_JS = """
   };
 })
 """
+
+# Every text of every diagram that is cut short: ends in an ellipsis, runs outside the
+# diagram, or (in a timeline) runs outside the box drawn behind it.
+CUT_TEXT_JS = """
+() => {
+  const out = [];
+  const inside = (a, b, slack) => a.left >= b.left - slack && a.right <= b.right + slack &&
+                                  a.top >= b.top - slack && a.bottom <= b.bottom + slack;
+  document.querySelectorAll('.briefing-diagram svg').forEach(svg => {
+    const whole = svg.getBoundingClientRect();
+    svg.querySelectorAll('text').forEach(t => {
+      const text = t.textContent.replace(/\\s+/g, ' ').trim();
+      if (!text) return;
+      const r = t.getBoundingClientRect();
+      if (/(\u2026|\\.\\.\\.)$/.test(text)) out.push(`${svg.id}: ends in an ellipsis: ${text}`);
+      if (!inside(r, whole, 2)) out.push(`${svg.id}: outside the diagram: ${text}`);
+      const node = t.closest('g.timeline-node');
+      const shape = node && node.querySelector('path.node-bkg');
+      if (shape && !inside(r, shape.getBoundingClientRect(), 2))
+        out.push(`${svg.id}: outside its box: ${text}`);
+    });
+  });
+  return out;
+}
+"""

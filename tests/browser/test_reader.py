@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from .conftest import DESKTOP, PHONE
-from .pagecheck import DIAGRAMS_JS, OVERFLOW_JS, contrast, luminance
+from .pagecheck import CUT_TEXT_JS, DIAGRAMS_JS, OVERFLOW_JS, contrast, luminance
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,34 @@ def test_diagrams_visible_and_readable(open_context, server, book_pages, theme):
     assert traffic.problems() == []
     assert seen > 0, "the book has no diagrams to check"
     assert not problems, "\n".join(problems)
+
+
+def test_no_diagram_text_is_cut_short(open_context, server, book_pages):
+    """Every label of every diagram is shown whole: no ellipsis, nothing outside its box."""
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    cut, texts = [], 0
+    for name in book_pages:
+        visit(page, server + name)
+        texts += page.evaluate("() => document.querySelectorAll('.briefing-diagram svg text').length")
+        cut += [f"{name} {problem}" for problem in page.evaluate(CUT_TEXT_JS)]
+    assert traffic.problems() == []
+    assert texts > 100, f"only {texts} diagram texts found"
+    assert cut == [], "\n".join(cut)
+
+
+def test_timeline_event_shows_its_whole_text(open_context, server):
+    """Pointing at a timeline event puts the event's whole text in the panel under it."""
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    visit(page, server + "chronology.html")
+    card = page.locator(".briefing-timeline .briefing-diagram").first
+    event = card.locator("svg g.eventWrapper").nth(2)
+    whole = event.locator("title").text_content()
+    assert len(whole) > 150, whole
+    event.hover()
+    assert card.locator(".briefing-diagram-detail").inner_text().strip() == whole.strip()
+    assert traffic.problems() == []
 
 
 def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
