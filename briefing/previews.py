@@ -25,7 +25,9 @@ Everything is local and deterministic: the build is a function of the commit.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import posixpath
 import re
 from pathlib import Path
@@ -224,40 +226,77 @@ def resolve(href: str, page_file: Path, outdir: Path, by_file: dict[Path, str]) 
     return by_file[target_file], (fragment or None)
 
 
+CACHE_NAME = "briefing-previews.pickle"
+
+
+def read_page(html: bytes) -> tuple[dict[str | None, tuple[str, str]], list[str]]:
+    """What the previews need from one written page: the previews of its ids, and the hrefs
+    of the links in its article (in order, once each, permalinks left out)."""
+    soup = BeautifulSoup(html, "lxml")
+    hrefs: list[str] = []
+    article = soup.find("article", attrs={"role": "main"})
+    if article is not None:
+        for link in article.find_all("a", href=True):
+            if link["href"] not in hrefs and "headerlink" not in (link.get("class") or []):
+                hrefs.append(link["href"])
+    return page_index(soup), hrefs
+
+
+def read_pages(app: Sphinx, pages: dict[str, Path]) -> dict[str, tuple[dict, list[str]]]:
+    """read_page for every page, from a cache keyed by the page's bytes.
+
+    Parsing every page costs far more than the rest of a no-op build; a page whose bytes did
+    not change gives the same result, so it is parsed again only when Sphinx rewrote it.
+    """
+    cache_file = Path(app.doctreedir) / CACHE_NAME
+    try:
+        cache = pickle.loads(cache_file.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        cache = {}
+    found, fresh = {}, {}
+    for doc, path in pages.items():
+        html = path.read_bytes()
+        key = hashlib.sha256(html).hexdigest()
+        fresh[key] = found[doc] = cache[key] if key in cache else read_page(html)
+    app.briefing_previews_parsed = len(fresh.keys() - cache.keys())
+    if fresh.keys() != cache.keys():
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_bytes(pickle.dumps(fresh, protocol=pickle.HIGHEST_PROTOCOL))
+    return found
+
+
 def write_page_data(app: Sphinx, exception) -> None:
     if exception is not None or not enabled(app):
         return
     outdir = Path(app.outdir)
     pages = html_pages(app)
-    soups = {doc: BeautifulSoup(path.read_text(encoding="utf-8"), "lxml") for doc, path in pages.items()}
-    indexes = {doc: page_index(soup) for doc, soup in soups.items()}
+    read = read_pages(app, pages)
+    indexes = {doc: index for doc, (index, _) in read.items()}
     by_file = {path.resolve(): doc for doc, path in pages.items()}
     total = 0
-    for doc, soup in soups.items():
-        article = soup.find("article", attrs={"role": "main"})
+    for doc, (_, hrefs) in read.items():
         previews: dict[str, list[str]] = {}
-        if article is not None:
-            for link in article.find_all("a", href=True):
-                href = link["href"]
-                if href in previews or "headerlink" in (link.get("class") or []):
-                    continue
-                target = resolve(href, pages[doc].resolve(), outdir, by_file)
-                if target is None:
-                    continue
-                target_doc, fragment = target
-                if target_doc == doc and fragment is None:
-                    continue
-                found = indexes[target_doc].get(fragment)
-                if found is None and fragment is not None and app.builder.name == "singlehtml":
-                    found = next((ix[fragment] for ix in indexes.values() if fragment in ix), None)
-                if found:
-                    previews[href] = list(found)
+        for href in hrefs:
+            target = resolve(href, pages[doc].resolve(), outdir, by_file)
+            if target is None:
+                continue
+            target_doc, fragment = target
+            if target_doc == doc and fragment is None:
+                continue
+            found = indexes[target_doc].get(fragment)
+            if found is None and fragment is not None and app.builder.name == "singlehtml":
+                found = next((ix[fragment] for ix in indexes.values() if fragment in ix), None)
+            if found:
+                previews[href] = list(found)
         data = json.dumps(previews, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
         target = outdir / "_static" / page_data_path(doc)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(f"window.briefingPreviews = {data};\n", encoding="utf-8")
+        text = f"window.briefingPreviews = {data};\n"
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
         total += len(previews)
-    logger.info("previews: %d link previews on %d pages", total, len(soups))
+    logger.info("previews: %d link previews on %d pages (%d pages parsed, the rest unchanged)",
+                total, len(read), app.briefing_previews_parsed)
 
 
 def setup(app: Sphinx) -> dict:

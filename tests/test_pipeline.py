@@ -372,3 +372,20 @@ def test_a_build_sweeps_staging_directories_left_by_a_killed_build(tmp_path):
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".html")) == []
     assert (out / ".latex-k1ll3d").is_dir(), "only this builder's leftovers are swept"
     assert (out / "html" / "index.html").is_file()
+
+
+def test_a_no_op_rebuild_reads_writes_and_parses_no_page(book_copy, tmp_path):
+    """A rebuild with nothing changed costs about the same whatever the book's size: no
+    document re-read, no page re-written, and no written page parsed again for previews."""
+    from conftest import SOURCES
+
+    texts = {"BRIEFING_SOURCES": str(SOURCES)}
+    first = run_build("html", tmp_path / "out", root=book_copy, env_extra=texts)
+    assert first.returncode == 0, first.output[-3000:]
+    pages = int(re.search(r"previews: \d+ link previews on (\d+) pages", first.output).group(1))
+    assert pages >= 20 and f"({pages} pages parsed, the rest unchanged)" in first.output
+    again = run_build("html", tmp_path / "out", root=book_copy, env_extra=texts)
+    assert again.returncode == 0, again.output[-3000:]
+    assert "updating environment: 0 added, 0 changed, 0 removed" in again.output, again.output[-3000:]
+    assert not [l for l in again.output.splitlines() if l.startswith("writing output... [")]
+    assert f"on {pages} pages (0 pages parsed, the rest unchanged)" in again.output, again.output[-2000:]
