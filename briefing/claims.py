@@ -508,6 +508,8 @@ def data_claims(env: BuildEnvironment, data: BookData) -> list[Claim]:
         who = ", ".join(actors.get(a, {}).get("short", a) for a in entry["actors"])
         text = f"{date.label}{' (approximate)' if date.approximate else ''}: {squash(entry['event'])} " \
                f"Actors: {who}."
+        if entry.get("headline"):  # what the timeline diagram shows
+            text += f" Headline: {squash(entry['headline'])}"
         if "handover" in entry:
             h = entry["handover"]
             text += (f" Handover: {h['place']}, from {actors.get(h['from'], {}).get('short', h['from'])} "

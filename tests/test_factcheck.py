@@ -164,8 +164,16 @@ def test_editing_a_sentence_sends_its_claim_back_to_changed(reviewed_book):
 
 
 def test_editing_a_chronology_entry_sends_it_back_to_changed(reviewed_book):
-    replace_in(reviewed_book / "docs" / "_data" / "chronology.yaml", "EU monitors arrive",
-               "EU monitors arrive in force")
+    replace_in(reviewed_book / "docs" / "_data" / "chronology.yaml", "event: EU monitors arrive",
+               "event: EU monitors arrive in force")
+    after = statuses(built(reviewed_book))
+    assert after.pop(("docs/_data/chronology.yaml", "eu-monitors")) == "changed since review"
+    assert set(after.values()) == {"reviewed"}
+
+
+def test_editing_a_timeline_headline_sends_its_entry_back_to_changed(reviewed_book):
+    replace_in(reviewed_book / "docs" / "_data" / "chronology.yaml", "headline: EU monitors arrive",
+               "headline: EU monitors arrive in force")
     after = statuses(built(reviewed_book))
     assert after.pop(("docs/_data/chronology.yaml", "eu-monitors")) == "changed since review"
     assert set(after.values()) == {"reviewed"}
