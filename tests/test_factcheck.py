@@ -108,6 +108,14 @@ def test_a_citation_alone_in_a_table_cell_claims_its_row(fixture_book):
     assert texts["alpha-two--c3"] == "Post: Zvartnots | Change: Presence ended (Caucasus Watch, para. 8) [cw:1]"
 
 
+def test_claim_ids_and_digests_are_the_same_in_every_build(fixture_book):
+    first = built(fixture_book)
+    shutil.rmtree(fixture_book / "_build")
+    second = built(fixture_book)
+    assert {k: c["digest"] for k, c in first.items()} == {k: c["digest"] for k, c in second.items()}
+    assert [c["anchor"] for c in first.values()] == [c["anchor"] for c in second.values()]
+
+
 def test_sheet_marks_each_claims_own_citation_and_highlights_quotations(fixture_book):
     rc, output, out = factcheck(fixture_book)
     assert rc == 0, output[-4000:]
