@@ -549,13 +549,19 @@ def paragraph_digest(data: BookData, passage: str) -> str:
     return data.sources.get(key, {}).get("digests", {}).get(int(para), "")
 
 
-def digest(claim: Claim, data: BookData) -> str:
-    """sha256 of (the claim's normalised text, its passages, each cited paragraph's digest)."""
+def digest(claim: Claim, data: BookData, evidence: list[str] | None = None) -> str:
+    """sha256 of (the claim's normalised text, its passages, each cited paragraph's digest).
+
+    A judgment's digest also covers the text of its evidence claims (``evidence``): when the
+    evidence is reworded, the judgment resting on it is checked again.
+    """
     material = {
         "text": sourcetext.normalise(claim.text),
         "passages": list(claim.passages),
         "paragraphs": [paragraph_digest(data, p) for p in claim.passages],
     }
+    if evidence:
+        material["evidence"] = [sourcetext.normalise(t) for t in evidence]
     return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

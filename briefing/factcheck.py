@@ -146,7 +146,9 @@ class FactCheckBuilder(Builder):
         entries = claims_mod.data_claims(env, data)
         everything = prose + judgments + entries
         ledger = data.reviews or {}
-        digests = {(c.file, c.id): claims_mod.digest(c, data) for c in everything}
+        texts_of = {(c.file, c.id): c.text for c in everything}
+        digests = {(c.file, c.id): claims_mod.digest(c, data, [texts_of[(c.file, e)] for e in c.evidence])
+                   for c in everything}
         in_file: dict[str, set[str]] = {}
         for (file, _), d in digests.items():
             in_file.setdefault(file, set()).add(d)

@@ -171,6 +171,20 @@ def test_editing_a_sentence_sends_its_claim_back_to_changed(reviewed_book):
     assert set(after.values()) == {"reviewed"}
 
 
+def test_rewording_a_judgments_evidence_sends_the_judgment_back_to_changed(fixture_book):
+    replace_in(fixture_book / "docs" / "beta.md", "Russia keeps its base {src}`cw:6`.\n:::",
+               "Russia keeps its base {src}`cw:6`.\n:::\n\nEvidence: the base stays {src}`cw:8`.")
+    built(fixture_book)
+    assert review(fixture_book, "--all").returncode == 0
+    replace_in(fixture_book / "docs" / "beta.md", "the base stays", "the base remains")
+    claims = built(fixture_book)
+    assert claims[("docs/beta.md", "beta-one--j1")]["evidence"] == ["beta-one--c3", "beta-one--c4"]
+    after = statuses(claims)
+    assert after.pop(("docs/beta.md", "beta-one--c4")) == "changed since review"
+    assert after.pop(("docs/beta.md", "beta-one--j1")) == "changed since review"
+    assert set(after.values()) == {"reviewed"}
+
+
 def test_editing_a_chronology_entry_sends_it_back_to_changed(reviewed_book):
     replace_in(reviewed_book / "docs" / "_data" / "chronology.yaml", "event: EU monitors arrive",
                "event: EU monitors arrive in force")
