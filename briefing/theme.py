@@ -41,6 +41,7 @@ PAGE_ASSETS = {
     "pygments.css": re.compile(r'class="(?:[^"]* )?highlight'),
     "pygments_dark.css": re.compile(r'class="(?:[^"]* )?highlight'),
     "briefing-diagrams.js": re.compile(r'class="briefing-diagram[ "]'),
+    "briefing-return.js": re.compile(r'class="briefing-(?:citation|passage)[ "]'),
 }
 
 
@@ -64,5 +65,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", load_only_used_assets, priority=900)
     app.add_css_file("briefing.css")
     app.add_js_file("briefing-diagrams.js", loading_method="defer")
+    app.add_js_file("briefing-return.js", loading_method="defer")
     app.add_post_transform(UniqueTableWrapperIds)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -96,6 +96,40 @@ def test_timeline_event_shows_its_whole_text(open_context, server):
     assert traffic.problems() == []
 
 
+@pytest.mark.parametrize("start", ["summary.html", "chronology.html"])
+def test_from_a_passage_one_click_leads_back_to_the_sentence(open_context, server, start):
+    """A reader who follows a citation to its passage on the Sources page gets back to the
+    exact sentence in one click, and the passage's 'Cited in' list marks where they came from."""
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    visit(page, server + start)
+    # a citation deep in the page (not the first), so that "back" is not just "top of page"
+    citations = page.locator("article[role=main] .briefing-citation[id]:has(a[href*='#'])")
+    assert citations.count() >= 4
+    citation = citations.nth(citations.count() // 2)
+    cite_id = citation.get_attribute("id")
+    link = citation.locator("a[href*='#']").first
+    passage = link.get_attribute("href").split("#")[1]
+    link.click()
+    page.wait_for_url(f"**#{passage}")
+    entry = page.locator(f"li:has(#{passage})")
+    back = entry.locator("a.briefing-return")
+    assert back.count() == 1, "the passage offers no way back to the sentence"
+    # the theme scrolls smoothly: wait for the scroll to the passage to end
+    on_screen = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    page.wait_for_function(f"() => ({on_screen})(document.querySelector('a.briefing-return'))", timeout=5000)
+    assert back.is_visible()
+    came_from = entry.locator(".briefing-cited-in a.briefing-came-from")
+    assert came_from.count() == 1, "the 'Cited in' list does not show where the reader came from"
+    assert came_from.get_attribute("href").split("#")[0] == start
+    back.click()
+    page.wait_for_url(f"**/{start}#{cite_id}")
+    here = page.locator(f"[id='{cite_id}']")
+    page.wait_for_function(f"() => ({on_screen})(document.getElementById('{cite_id}'))", timeout=5000)
+    assert here.evaluate("e => !!e.closest('.briefing-returned')"), "the sentence is not highlighted"
+    assert traffic.problems() == []
+
+
 def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
     context, traffic = open_context(viewport=PHONE)
     page = context.new_page()
