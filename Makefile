@@ -98,6 +98,12 @@ linkcheck: install
 bench: install
 	$(PY) tools/bench.py
 
+# Refresh docs/_data/quotations.json (the record that lets a build without the source texts
+# check every quotation): a verifying build, the only one allowed to write into docs/.
+.PHONY: quotations
+quotations: install
+	$(PY) tools/build.py html -- -D briefing_update_quotation_record=1
+
 # The published site: this edition under SITE/<version>/ (HTML, PDF and EPUB side by side),
 # every edition published before kept exactly as it was, the newest copied to SITE/latest/.
 # The address comes from BRIEFING_BASE_URL or pyproject.toml (tools/publish.py).

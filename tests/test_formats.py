@@ -15,8 +15,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT))
-from briefing.epub import standalone_svg  # noqa: E402
+from briefing.epub import standalone_svg
 
 EPUB_TOOL = ROOT / "tools" / "epub.py"
 LINKCHECK_TOOL = ROOT / "tools" / "linkcheck.py"

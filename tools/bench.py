@@ -27,9 +27,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from briefing.mermaid_render import MERMAID_CONFIG, NODE_SCRIPT  # noqa: E402
+from briefing.mermaid_render import MERMAID_CONFIG, NODE_SCRIPT
 
 RATIO_TARGET = 0.25
 PAGE_TARGET_KB = 300

@@ -14,9 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from briefing.sourcetext import SOURCES, digest, read_paragraphs, sources_dir  # noqa: E402
+from briefing.sourcetext import SOURCES, digest, read_paragraphs, sources_dir
 
 OUT = ROOT / "docs" / "_data" / "sources.yaml"
 

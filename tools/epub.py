@@ -20,8 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import ROOT, publish, sphinx  # noqa: E402  (tools/build.py)
+from build import ROOT, publish, sphinx  # tools/build.py: the script's own folder is on sys.path
 
 NAME = "briefing"
 SUMMARY = re.compile(r"Messages: (\d+) fatals? / (\d+) errors? / (\d+) warnings? / (\d+) infos?")

@@ -33,8 +33,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import ROOT, build_dir, build_env  # noqa: E402  (tools/build.py)
+from build import ROOT, build_dir, build_env  # tools/build.py: the script's own folder is on sys.path
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -22,8 +22,7 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import ROOT, build_dir  # noqa: E402  (tools/build.py)
+from build import ROOT, build_dir  # tools/build.py: the script's own folder is on sys.path
 
 NAME = "briefing.html"
 ATTR = r'\b{name}\s*=\s*(?:"([^"]*)"|\'([^\']*)\')'

@@ -16,12 +16,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import lxml.html
+from sphinx.util.inventory import InventoryFile
 
-import lxml.html  # noqa: E402
-from sphinx.util.inventory import InventoryFile  # noqa: E402
-
-from briefing.labels import BUILTIN_LABELS, PUBLISHED, read_published, read_redirects  # noqa: E402
+from briefing.labels import BUILTIN_LABELS, PUBLISHED, read_published, read_redirects
 
 HEADER = "# Section labels of the published editions; see AUTHORING.md and tools/publish_labels.py.\n"
 
