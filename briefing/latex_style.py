@@ -75,11 +75,23 @@ def latex_elements(ed: Edition) -> dict[str, str]:
   {{\py@TitleColor\thesubsection}}{{0.5em}}{{\py@TitleColor}}
 \titleformat{{\subsubsection}}{{\normalsize\py@HeaderFamily\raggedright\hyphenpenalty\@M\exhyphenpenalty\@M}}%
   {{\py@TitleColor\thesubsubsection}}{{0.5em}}{{\py@TitleColor}}
+% Cross-references on paper (briefing/print_edition.py): section number and page.
+\newcommand{{\briefingseeref}}[1]{{\nobreakspace(\S\ref*{{\detokenize{{#1}}}}, p.\nobreakspace\pageref*{{\detokenize{{#1}}}})}}
+\newcommand{{\briefingpageref}}[1]{{\nobreakspace(p.\nobreakspace\pageref*{{\detokenize{{#1}}}})}}
+% Diagrams are figures with numbered captions: "Figure 5.1", not "Fig. 5.1".
+\addto\captionsenglish{{\renewcommand{{\figurename}}{{Figure\nobreakspace}}}}
+% A large diagram may share a page with text rather than wait for a page of its own.
+\renewcommand{{\topfraction}}{{0.85}}
+\renewcommand{{\bottomfraction}}{{0.6}}
+\renewcommand{{\textfraction}}{{0.1}}
+\renewcommand{{\floatpagefraction}}{{0.7}}
 % Contents: room for "18.11" and "19" before the title, and for three-digit page numbers.
 \renewcommand*{{\@pnumwidth}}{{2.2em}}
 \renewcommand*{{\@tocrmarg}}{{3.2em}}
 \patchcmd{{\l@chapter}}{{\setlength\@tempdima{{1.5em}}}}{{\setlength\@tempdima{{2.2em}}}}{{}}{{}}
-\renewcommand*{{\l@section}}{{\@dottedtocline{{1}}{{2.2em}}{{3.2em}}}}
+\renewcommand*{{\sphinxtableofcontentshook}}{{%
+  \renewcommand*{{\l@section}}{{\@dottedtocline{{1}}{{2.2em}}{{3.2em}}}}%
+  \hyphenpenalty\@M\exhyphenpenalty\@M}}
 \makeatother
 \hypersetup{{
   pdftitle={{{title} ({_tex(ed.edition_label)})}},

@@ -6,6 +6,14 @@ Paper cannot scroll or reflow, so the LaTeX builder's doctree is adjusted once i
   content, so that no column is narrower than its longest word and none runs past the margin;
   this holds for generated and hand-written tables alike, with nothing to set per table.
 
+* every diagram becomes a figure with a numbered caption ("Figure 5.1 ...", from its
+  accessible title) and is set by ``\briefingdiagram`` (briefingevidence.sty): at its natural
+  size, so its text is never enlarged, scaled down only to fit the line or 0.75 of the page's
+  height, and turned a quarter when fitting a very wide one to the line would print its text
+  below 7 pt;
+* a cross-reference says where to go on paper: "see The likelihood yardstick (§22.7, p. 128)";
+  a link that already gives the section's number (the source register's "Cited in", the
+  people table's "Quoted in") gets its page: "2.2 What happened (p. 3)";
 * each chapter names itself in the running header by a short title (the part before a colon,
   or the first words of a long title), as ``\briefingchaptermark`` (briefing/latex_style.py).
 
@@ -13,6 +21,8 @@ The HTML, EPUB and other builders are left untouched.
 """
 
 from __future__ import annotations
+
+import re
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -138,7 +148,103 @@ def chapter_marks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         section.insert(1, nodes.raw("", f"\\briefingchaptermark{{{mark}}}\n", format="latex"))
 
 
+NUMBERED = re.compile(r"^\d+(?:\.\d+)*\s")
+CITATION_CLASS = "briefing-citation"
+
+
+def _label(node: nodes.reference) -> str | None:
+    """The LaTeX label the writer links this reference to (see LaTeXTranslator.visit_reference)."""
+    uri = node.get("refuri", "")
+    if not uri and node.get("refid"):
+        parent = node.parent
+        while parent is not None and not (parent.tagname == "start_of_file" and parent.get("docname")):
+            parent = parent.parent
+        if parent is None:
+            return None
+        return f"{parent['docname']}:{node['refid']}"
+    if not uri.startswith("%"):
+        return None
+    doc, _, target = uri[1:].partition("#")
+    return f"{doc}:{target}" if target else f"{doc}::doc"
+
+
+def _in_citation(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if CITATION_CLASS in parent.get("classes", []):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _in_table(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.entry):
+            return True
+        parent = parent.parent
+    return False
+
+
+def page_references(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if not is_print(app):
+        return
+    for ref in list(doctree.findall(nodes.reference)):
+        if not ref.get("internal") and not ref.get("refid") and not str(ref.get("refuri", "")).startswith("%"):
+            continue
+        if _in_citation(ref) or isinstance(ref.parent, (nodes.title, nodes.caption)):
+            continue
+        label = _label(ref)
+        if label is None or any(ch in label for ch in "{}\\%#"):
+            continue
+        if NUMBERED.match(ref.astext()):
+            macro = "briefingpageref"  # the link names the section's number already
+        elif _in_table(ref):
+            continue  # actor names in tables: a link on screen, plain on paper
+        else:
+            macro = "briefingseeref"
+        ref.parent.insert(ref.parent.index(ref) + 1,
+                          nodes.raw("", f"\\{macro}{{{label}}}", format="latex"))
+
+
+ACC_TITLE = re.compile(r"^\s*accTitle:\s*(.+)$", re.M)
+ALT_TAIL = re.compile(r":\s*(?:diagram|timeline)\s*;.*$")
+
+
+def diagram_caption(node: nodes.Element) -> str:
+    """The diagram's own title: its alt text less the pointer to its table, or its accTitle."""
+    alt = (node.get("alt") or "").strip()
+    if alt:
+        return ALT_TAIL.sub("", alt).strip()
+    found = ACC_TITLE.search(node.get("code", ""))
+    return found.group(1).strip() if found else "Diagram"
+
+
+def diagrams_as_figures(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if not is_print(app):
+        return
+    from briefing.mermaid_render import mermaid
+
+    for node in list(doctree.findall(mermaid)):
+        if isinstance(node.parent, nodes.figure):
+            continue
+        text = diagram_caption(node)
+        # A rubric naming the diagram ("who supports whom") would stay behind when the figure
+        # floats to the next page: the caption names it instead.
+        index = node.parent.index(node)
+        before = node.parent[index - 1] if index else None
+        if isinstance(before, nodes.rubric) and before.astext().strip() and before.astext() in text:
+            before.parent.remove(before)
+        figure = nodes.figure(classes=["briefing-diagram-figure"])
+        figure += nodes.raw("", "\\let\\sphinxincludegraphics\\briefingdiagram\n", format="latex")
+        node.replace_self(figure)
+        figure += node
+        figure += nodes.caption(text, text)
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("doctree-resolved", page_references, priority=950)
+    app.connect("doctree-resolved", diagrams_as_figures, priority=900)
     app.connect("doctree-resolved", chapter_marks, priority=900)
     # Late: after the people table, the source register and the relations' print form exist.
     app.connect("doctree-resolved", tables_for_print, priority=900)

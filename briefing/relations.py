@@ -157,9 +157,9 @@ def matrix_for_print(table: nodes.table) -> nodes.container:
                 items += nodes.list_item("", para)
         if not len(items):
             continue
-        heading = nodes.paragraph(classes=["briefing-relations-print-actor"])
-        heading += nodes.strong("", "", *[c.deepcopy() for c in actor_para.children])
-        block += heading
+        # A rubric: set as a run-in heading that stays with its list.
+        block += nodes.rubric("", "", *[c.deepcopy() for c in actor_para.children],
+                              classes=["briefing-relations-print-actor"])
         block += items
     return block
 

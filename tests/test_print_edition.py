@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from citable import norm, page_order, soup
+from citable import norm, numbered_html_headings, page_order, soup
 
 # The page: A4 with Sphinx's 1 inch margins, which the print edition keeps. Coordinates are
 # PDF points from the top left corner, as pdftotext reports them.
@@ -297,3 +297,126 @@ def test_no_line_is_a_lone_word_fragment(pdf_path):
     found = syllable_lines(pdf_path)
     assert not found, (f"{len(found)} lines hold only a word fragment, on pages "
                        f"{sorted({w.page for w in found})}: " + ", ".join(f"p.{w.page} {w.text!r}" for w in found[:30]))
+
+
+# --- 3. typesetting -----------------------------------------------------------------------
+
+SPELLED = re.compile(r"^(ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|ELEVEN|TWELVE|THIRTEEN|"
+                     r"FOURTEEN|FIFTEEN|SIXTEEN|SEVENTEEN|EIGHTEEN|NINETEEN|TWENTY\w*|THIRTY\w*)$")
+
+
+def test_contents_numbers_never_touch_their_titles(pdf_path):
+    """'18.11At war' or '19People quoted': the number box of the contents is too narrow."""
+    glued = [w for p in pdf_pages(pdf_path) for w in p.words
+             if re.match(r"^\d{1,2}(\.\d{1,2})*[A-Z]", w.text)]
+    assert not glued, "numbers run into titles: " + ", ".join(f"p.{w.page} {w.text!r}" for w in glued[:20])
+
+
+def test_chapter_openers_read_chapter_and_a_number(html_dir, pdf_path):
+    words = [w.text for p in pdf_pages(pdf_path) for w in p.words]
+    spelled = [w for w in words if SPELLED.match(w)]
+    assert not spelled, f"chapter numbers spelled out in capitals: {spelled[:10]}"
+    text = " ".join(words)
+    chapters = [n for n, _ in numbered_html_headings(html_dir) if "." not in n]
+    absent = [n for n in chapters if f"Chapter {n} " not in text + " "]
+    assert not absent, f"no 'Chapter N' opener for chapters {absent}"
+
+
+def test_no_blank_pages(pdf_path):
+    """One-sided: no page is left empty before a chapter."""
+    left, top, right, bottom = BLOCK
+    blank = [p.number for p in pdf_pages(pdf_path)
+             if not any(top - SLACK <= w.y0 and baseline(w) <= bottom + SLACK for w in p.words)]
+    assert not blank, f"pages with nothing in the text block: {blank}"
+
+
+def test_running_headers_name_the_chapter(html_dir, pdf_path):
+    """Each page's header begins with its chapter's number and (the start of) its title."""
+    titles = {n: t for n, t in numbered_html_headings(html_dir) if "." not in n}
+    header_y, _ = margins(pdf_path)
+    named = wrong = 0
+    for page in pdf_pages(pdf_path):
+        head = [w.text for w in page.words if abs(w.y0 - header_y) <= SLACK]
+        if not head or not head[0].isdigit() or head[0] not in titles:
+            continue
+        shown = " ".join(head[1:]).split("§")[0].strip().rstrip("…")
+        if shown and key(titles[head[0]]).startswith(key(shown)):
+            named += 1
+        else:
+            wrong += 1
+    assert named > len(pdf_pages(pdf_path)) / 2 and not wrong, (named, wrong)
+
+
+def test_headings_are_not_hyphenated(html_dir, pdf_path):
+    """A heading that wraps breaks between words, never inside one ('at-' / 'tacked')."""
+    # Line breaks kept as \x02, hyphenated ones as \x01: headings (and contents lines) start a
+    # line, where a cross-reference to a section, which may hyphenate as text does, seldom does.
+    text = block_text(pdf_path).replace("-\n", "\x01").replace("\n", " \x02 ")
+    text = "\x02 " + " ".join(text.split())
+    broken = []
+    for number, title in numbered_html_headings(html_dir):
+        words = f"{number} {title}".split()
+        intact = "\x02 " + r"(?:\s|\x02)+".join(map(re.escape, words))
+        loose = "\x02 " + r"(?:\s|\x02)+".join("\x01?".join(map(re.escape, w)) for w in words)
+        # A link to the section in running text (the register's "2.2 What happened (p. 3)")
+        # may hyphenate like any text: it is followed by its page reference.
+        link = r"(?!(?:\s|\x02)*\(p\.)"
+        if len(re.findall(loose + link, text)) > len(re.findall(intact + link, text)):
+            broken.append(f"{number} {title}")
+    assert not broken, f"{len(broken)} headings are broken by hyphenation: {broken[:10]}"
+
+
+# --- 4. print-ready metadata --------------------------------------------------------------
+
+
+def test_pdf_metadata_is_print_ready(pdf_path):
+    reader = PdfReader(str(pdf_path))
+    info = reader.metadata
+    for field in ("/Title", "/Author", "/Subject", "/Keywords"):
+        assert info.get(field), f"the PDF has no {field}"
+    assert str(reader.trailer["/Root"].get("/Lang", "")).startswith("en"), "the PDF declares no language"
+
+
+# --- 2. page references on paper ----------------------------------------------------------
+
+SEE_REF = re.compile(r"\(§\s?\d+(?:\.\d+)*,\s+p\.\s+\d+\)")
+PAGE_REF = re.compile(r"\(p\.\s+\d+\)")
+
+
+def html_links(html_dir: Path) -> tuple[int, int]:
+    """Internal links in the pages' text (not navigation, not citations): (cross-references
+    outside tables, links whose text gives a section's number)."""
+    see = numbered = 0
+    for page in pages_html(html_dir):
+        body = soup(page).select_one("article") or soup(page)
+        for link in body.select("a.reference.internal"):
+            if link.find_parent(class_=["briefing-citation", "toctree-wrapper", "book-contents"]):
+                continue  # citations link paragraphs; contents lists are the PDF's own contents
+            if re.match(r"^\d+(\.\d+)*\s", link.get_text()):
+                numbered += 1
+            elif not link.find_parent("table"):
+                see += 1
+    return see, numbered
+
+
+def test_cross_references_give_section_number_and_page(html_dir, pdf_path):
+    """'See The border handover' on paper reads 'See The border handover (§15, p. 68)'.
+
+    A link whose text already gives the section's number gets the page alone; the PDF may
+    number a link the HTML does not (the editions page's list of chapters), so both are counted.
+    """
+    see, numbered = html_links(html_dir)
+    assert see > 20
+    text = " ".join(block_text(pdf_path).split())
+    found_see, found_page = len(SEE_REF.findall(text)), len(PAGE_REF.findall(text))
+    assert found_see >= see / 2, f"the HTML has {see} cross-references; the PDF gives section and page for {found_see}"
+    assert found_see + found_page >= see + numbered, (
+        f"the HTML has {see + numbered} internal links in its text; the PDF gives {found_see + found_page} page references")
+
+
+def test_register_and_people_table_give_pages_for_their_sections(html_dir, pdf_path):
+    """'Cited in 2.2 What happened (p. 3)': a printed register says which page to turn to."""
+    _, links = html_links(html_dir)
+    assert links > 100
+    found = len(PAGE_REF.findall(" ".join(block_text(pdf_path).split())))
+    assert found >= links, f"the HTML's register and people table link {links} sections; the PDF pages {found}"
