@@ -201,7 +201,8 @@ def test_pdf_cite_lines_give_the_html_cite_block_addresses(url_book):
 
 def test_without_an_address_no_page_names_one(html_dir):
     """The default build (no BRIEFING_BASE_URL, empty base_url) prints no URL in any citation."""
-    assert not edition(ROOT, {}).url
+    assert not edition(ROOT, {}).url, "pyproject.toml configures no address"
+    assert not edition().url, "the shared build is the default one: run the suite without BRIEFING_BASE_URL"
     assert not (html_dir / "sitemap.xml").exists()
     blocks = 0
     for page in pages(html_dir):
