@@ -420,3 +420,30 @@ def test_register_and_people_table_give_pages_for_their_sections(html_dir, pdf_p
     assert links > 100
     found = len(PAGE_REF.findall(" ".join(block_text(pdf_path).split())))
     assert found >= links, f"the HTML's register and people table link {links} sections; the PDF pages {found}"
+
+
+# --- 5. the short edition ------------------------------------------------------------------
+
+
+def test_short_edition_has_judgments_handovers_and_chronology_on_four_pages(html_dir, pdf_path):
+    brief = pdf_path.with_name("briefing-brief.pdf")
+    assert brief.is_file(), "the PDF build writes no short edition (briefing-brief.pdf)"
+    reader = PdfReader(str(brief))
+    assert len(reader.pages) <= 4, f"the short edition has {len(reader.pages)} pages"
+    text = " ".join(subprocess.run(["pdftotext", "-raw", str(brief), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    flat = key(text)
+    judgments = [(n, t) for n, t in numbered_html_headings(html_dir) if n.startswith("3.")]
+    assert judgments
+    for number, title in judgments:
+        assert key(f"{number} {title}") in flat, f"judgment {number} is not in the short edition"
+        assert re.search(rf"In the full edition: §{re.escape(number)}, p\. \d+", text), (
+            f"judgment {number} does not point to its section and page in the full edition")
+    assert text.count("Assessment:") >= len(judgments) + 1, "judgments without likelihood and confidence"
+    assert "confidence" in text and "Bottom line" in text
+    chronology = soup(html_dir / "chronology.html").select_one("table.briefing-timeline-table")
+    handover = soup(html_dir / "handover.html").select_one("table.briefing-handover-table")
+    for table, column in ((chronology, 1), (handover, 0)):
+        for row in table.select("tbody > tr"):
+            cell = row.find_all("td", recursive=False)[column]
+            assert key(cell_text(cell)) in flat, f"{cell_text(cell)[:60]!r} is not in the short edition"

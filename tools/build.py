@@ -128,6 +128,31 @@ def build_pdf(root: Path, out: Path, extra: list[str]) -> int:
     shutil.copyfile(latex / f"{PDF_NAME}.pdf", tmp)
     tmp.replace(target)
     print(f"PDF: {target}")
+    return build_brief(root, out)
+
+
+def build_brief(root: Path, out: Path) -> int:
+    """The short edition (briefing/brief_edition.py), from the full edition's LaTeX and labels."""
+    sys.path.insert(0, str(ROOT))
+    from briefing.brief_edition import NAME, BriefError, write_brief
+
+    latex = out / "latex"
+    try:
+        write_brief(latex)
+    except BriefError as err:
+        print(f"short edition: {err}", file=sys.stderr)
+        return 1
+    cmd = ["latexmk", "-xelatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error", f"{NAME}.tex"]
+    proc = subprocess.run(cmd, cwd=latex, env=build_env(root), capture_output=True, text=True, errors="replace")
+    if proc.returncode != 0:
+        print(proc.stdout[-4000:], file=sys.stderr)
+        print(f"short edition failed: {out / 'pdf'} keeps the last good one", file=sys.stderr)
+        return proc.returncode
+    target = out / "pdf" / f"{NAME}.pdf"
+    tmp = target.with_suffix(".pdf.tmp")
+    shutil.copyfile(latex / f"{NAME}.pdf", tmp)
+    tmp.replace(target)
+    print(f"PDF: {target}")
     return 0
 
 
