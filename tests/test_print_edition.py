@@ -366,6 +366,31 @@ def test_headings_are_not_hyphenated(html_dir, pdf_path):
     assert not broken, f"{len(broken)} headings are broken by hyphenation: {broken[:10]}"
 
 
+def test_no_text_is_printed_below_7_points(pdf_path):
+    """Diagrams included: a wide diagram fitted to the line printed its labels at about 5 pt.
+
+    pdftotext's word box is about as tall as the type size (9.2 pt body text: 9.17 pt boxes);
+    a word set sideways (a diagram turned a quarter) has it as its width.
+    """
+    small = []
+    for page in pdf_pages(pdf_path):
+        for w in page.words:
+            if len(w.text) < 3:
+                continue  # a single glyph's box is no measure of its size
+            width, height = w.x1 - w.x0, w.y1 - w.y0
+            size = width if height > width else height
+            if size < 6.9:
+                small.append((round(size, 1), w.page, w.text))
+    assert not small, f"{len(small)} words print below 7 pt: {sorted(small)[:15]}"
+
+
+def test_every_diagram_has_a_numbered_caption(html_dir, pdf_path):
+    diagrams = sum(len(soup(page).select("div.briefing-diagram")) for page in pages_html(html_dir))
+    assert diagrams > 10
+    captions = re.findall(r"(?m)^Figure \d+\.\d+: \S", block_text(pdf_path))
+    assert len(captions) >= diagrams, f"{diagrams} diagrams in the HTML, {len(captions)} numbered figures in the PDF"
+
+
 # --- 4. print-ready metadata --------------------------------------------------------------
 
 
