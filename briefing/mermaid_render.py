@@ -315,10 +315,46 @@ def html_visit_mermaid(self, node: mermaid) -> None:
         # Filled by briefing-diagrams.js when the reader points at or taps an event.
         panel = ('<p class="briefing-diagram-detail" aria-live="polite">Point at or tap an event '
                  'to read it in full here; the table below gives every event in full.</p>')
+    number = figure_number(self)
+    caption = diagram_caption(node)
+    label = f"Figure {number}" if number else "Figure"
     classes = " ".join(["briefing-diagram", *node.get("classes", [])])
-    self.body.append(f'<div class="{classes}"><div class="briefing-diagram-scroll"{scroll}>{svg}</div>'
-                     f'{panel}</div>\n')
+    # The button and the hint work with briefing-diagrams.js (the zoom view); without
+    # JavaScript they stay hidden and the diagram scrolls in its card.
+    tools = (f'<div class="briefing-diagram-tools" hidden><span class="briefing-diagram-hint">'
+             f'Wider than the page: scroll or swipe sideways, or enlarge it.</span>'
+             f'<button type="button" class="briefing-zoom-open" aria-haspopup="dialog">'
+             f'Enlarge {label}</button></div>')
+    self.body.append(f'<figure class="{classes}">{tools}<div class="briefing-diagram-scroll"{scroll}>{svg}</div>'
+                     f'{panel}<figcaption class="briefing-diagram-caption"><span class="caption-number">'
+                     f'{label}:</span> {self.encode(caption)}</figcaption></figure>\n')
     raise nodes.SkipNode
+
+
+ACC_TITLE_LINE = re.compile(r"^\s*accTitle\s*:\s*(.+)$", re.M)
+ALT_TAIL = re.compile(r":\s*(?:diagram|timeline)\s*;.*$")
+ENTITY = re.compile(r"#(\d+);")
+
+
+def diagram_caption(node: mermaid) -> str:
+    """The diagram's title: its alt text less the pointer to its table, or its accTitle."""
+    alt = (node.get("alt") or "").strip()
+    if alt:
+        return ALT_TAIL.sub("", alt).strip()
+    found = ACC_TITLE_LINE.search(node.get("code", ""))
+    return ENTITY.sub(lambda m: chr(int(m.group(1))), found.group(1).strip()) if found else "Diagram"
+
+
+def figure_number(translator) -> str:
+    """'5.2' for the second diagram of chapter 5: the number the PDF's figure gets (LaTeX
+    numbers figures within chapters, and every diagram is a figure there)."""
+    counter = _page_counter(translator)
+    counter["#figures"] = counter.get("#figures", 0) + 1
+    docname = translator.builder.current_docname
+    chapter = translator.builder.env.toc_secnumbers.get(docname, {}).get("")
+    if not chapter:
+        return ""
+    return f"{chapter[0]}.{counter['#figures']}"
 
 
 EVENT_GROUP = re.compile(r'<g class="eventWrapper"[^>]*>')
@@ -333,6 +369,26 @@ def add_event_titles(svg: str, details: list[str], attval) -> str:
         last = match.end()
     out.append(svg[last:])
     return "".join(out)
+
+
+ZOOM_JS = "svg-pan-zoom/dist/svg-pan-zoom.min.js"  # npm package file, pinned in package.json
+SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=[^\n]*")
+
+
+def add_zoom_assets(app: Sphinx) -> None:
+    """The zoom view's pan-and-zoom library, copied from the pinned npm package into
+    _static/vendor/ (never a CDN); briefing/theme.py loads it only on pages with a diagram."""
+    if app.builder.name not in ("html", "dirhtml", "singlehtml"):
+        return
+    source = project_root(app) / "node_modules" / ZOOM_JS
+    if not source.is_file():
+        raise ExtensionError(f"the diagrams' zoom view needs {source}: run `make` to install the npm packages.")
+    vendor = Path(app.outdir) / "_static" / "vendor"
+    vendor.mkdir(parents=True, exist_ok=True)
+    text = SOURCE_MAP.sub("", source.read_text(encoding="utf-8"))
+    (vendor / "svg-pan-zoom.min.js").write_text(text + "\n", encoding="utf-8")
+    app.add_js_file("vendor/svg-pan-zoom.min.js", loading_method="defer")
+    app.add_js_file("briefing-diagrams.js", loading_method="defer")
 
 
 def latex_visit_mermaid(self, node: mermaid) -> None:
@@ -370,6 +426,7 @@ def setup(app: Sphinx) -> dict:
         text=(text_visit_mermaid, None),
     )
     app.connect("builder-inited", remember_cache_dir)
+    app.connect("builder-inited", add_zoom_assets)
     app.connect("doctree-read", collect_diagrams)
     app.connect("env-purge-doc", purge_diagrams)
     app.connect("env-merge-info", merge_diagrams)

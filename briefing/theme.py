@@ -13,9 +13,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 STATIC = Path(__file__).parent / "static"
 
 
-def add_static_path(app: Sphinx) -> None:
-    if str(STATIC) not in app.config.html_static_path:
-        app.config.html_static_path.append(str(STATIC))
+def add_static_path(app: Sphinx, config) -> None:
+    # At config-inited, so the path is part of the configuration Sphinx saves and compares.
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC))
 
 
 class UniqueTableWrapperIds(SphinxPostTransform):
@@ -41,6 +42,7 @@ PAGE_ASSETS = {
     "pygments.css": re.compile(r'class="(?:[^"]* )?highlight'),
     "pygments_dark.css": re.compile(r'class="(?:[^"]* )?highlight'),
     "briefing-diagrams.js": re.compile(r'class="briefing-diagram[ "]'),
+    "svg-pan-zoom.min.js": re.compile(r'class="briefing-diagram[ "]'),
     "briefing-return.js": re.compile(r'class="briefing-(?:citation|passage)[ "]'),
 }
 
@@ -59,12 +61,11 @@ def load_only_used_assets(app: Sphinx, pagename: str, templatename: str, context
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("builder-inited", add_static_path)
+    app.connect("config-inited", add_static_path)
     # Last of the page-context handlers: others add per-page files (the previews' data) to
     # the builder's list, which this handler replaces with a filtered copy.
     app.connect("html-page-context", load_only_used_assets, priority=900)
     app.add_css_file("briefing.css")
-    app.add_js_file("briefing-diagrams.js", loading_method="defer")
     app.add_js_file("briefing-return.js", loading_method="defer")
     app.add_post_transform(UniqueTableWrapperIds)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

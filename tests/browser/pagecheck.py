@@ -142,3 +142,22 @@ CUT_TEXT_JS = """
   return out;
 }
 """
+
+# Per diagram at the current viewport: smallest rendered text, whether it scrolls in its card,
+# and whether the reader is told so (a visible hint and a visible Enlarge button).
+PHONE_DIAGRAMS_JS = """
+() => Array.from(document.querySelectorAll('.briefing-diagram')).map(card => {
+  const svg = card.querySelector('.briefing-diagram-scroll svg');
+  const scroller = card.querySelector('.briefing-diagram-scroll');
+  const shown = el => { if (!el) return false; const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+                        return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const sizes = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim()).map(t => {
+    const m = t.getScreenCTM(); return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b); });
+  const caption = card.querySelector('figcaption');
+  return {id: svg.id, minFont: Math.min(...sizes),
+          scrolls: scroller.scrollWidth > scroller.clientWidth + 1 && getComputedStyle(scroller).overflowX !== 'visible',
+          hint: shown(card.querySelector('.briefing-diagram-hint')),
+          enlarge: shown(card.querySelector('.briefing-zoom-open')),
+          caption: caption ? caption.textContent.trim() : null};
+})
+"""

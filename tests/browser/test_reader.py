@@ -3,13 +3,14 @@ Playwright), served from 127.0.0.1 by the test; nothing may come from anywhere e
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
 
 from .conftest import DESKTOP, PHONE
-from .pagecheck import CUT_TEXT_JS, DIAGRAMS_JS, OVERFLOW_JS, contrast, luminance
+from .pagecheck import CUT_TEXT_JS, DIAGRAMS_JS, OVERFLOW_JS, PHONE_DIAGRAMS_JS, contrast, luminance
 
 pytestmark = pytest.mark.browser
 
@@ -127,6 +128,70 @@ def test_from_a_passage_one_click_leads_back_to_the_sentence(open_context, serve
     here = page.locator(f"[id='{cite_id}']")
     page.wait_for_function(f"() => ({on_screen})(document.getElementById('{cite_id}'))", timeout=5000)
     assert here.evaluate("e => !!e.closest('.briefing-returned')"), "the sentence is not highlighted"
+    assert traffic.problems() == []
+
+
+PHONE_MIN_FONT_PX = 11.0
+
+
+def test_on_a_phone_every_diagram_is_legible_or_says_it_scrolls(open_context, server, book_pages):
+    """At 375 px a diagram either shows its text at 11 px or more, or scrolls in its card and
+    says so (a visible hint and Enlarge button); every diagram has a numbered caption."""
+    context, traffic = open_context(viewport=PHONE)
+    page = context.new_page()
+    problems, seen = [], 0
+    for name in book_pages:
+        visit(page, server + name)
+        numbers = []
+        for d in page.evaluate(PHONE_DIAGRAMS_JS):
+            seen += 1
+            where = f"{name} {d['id']}"
+            if d["minFont"] < PHONE_MIN_FONT_PX and not (d["scrolls"] and d["hint"] and d["enlarge"]):
+                problems.append(f"{where}: text at {d['minFont']:.1f}px, scrolls={d['scrolls']}, "
+                                f"hint={d['hint']}, enlarge={d['enlarge']}")
+            caption = d["caption"] or ""
+            match = re.match(r"Figure (\d+\.\d+): \S", caption)
+            if not match:
+                problems.append(f"{where}: no numbered caption ({caption!r})")
+            else:
+                numbers.append(match.group(1))
+        if len(numbers) != len(set(numbers)):
+            problems.append(f"{name}: figure numbers repeat: {numbers}")
+    assert traffic.problems() == []
+    assert seen > 10
+    assert problems == [], "\n".join(problems)
+
+
+def test_zoom_view_opens_and_closes_with_the_keyboard(open_context, server):
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    visit(page, server + "relations.html")
+    opener = page.locator(".briefing-diagram .briefing-zoom-open").nth(1)
+    assert opener.count() == 1, "no Enlarge button on the diagram"
+    opener.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("dialog.briefing-zoom")
+    dialog.wait_for(state="visible", timeout=3000)
+    box = dialog.locator("svg").first.bounding_box()
+    assert box["width"] >= DESKTOP["width"] * 0.9 and box["height"] >= DESKTOP["height"] * 0.7, box
+    assert dialog.locator("h2").inner_text().startswith("Figure 16.2")
+    ids = page.evaluate("() => { const all = Array.from(document.querySelectorAll('[id]')).map(e => e.id);"
+                        " return all.filter((id, i) => all.indexOf(id) !== i); }")
+    assert ids == [], f"ids repeated while the zoom view is open: {ids[:5]}"
+    scale = "() => document.querySelector('dialog.briefing-zoom svg .svg-pan-zoom_viewport').transform.baseVal.consolidate().matrix.a"
+    before = page.evaluate(scale)
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    # the library redraws on the next animation frame
+    page.wait_for_function(f"() => ({scale})() > {before} * 1.2", timeout=3000)
+    shift = scale.replace("matrix.a", "matrix.e")
+    origin = page.evaluate(shift)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => Math.abs(({shift})() - {origin}) > 10", timeout=3000)
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden", timeout=3000)
+    assert page.evaluate("() => document.activeElement.classList.contains('briefing-zoom-open')"), (
+        "focus does not return to the Enlarge button")
     assert traffic.problems() == []
 
 
