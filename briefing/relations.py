@@ -42,6 +42,18 @@ KIND_TITLES = {
 }
 
 
+# How a relation kind reads in a sentence ("Russia cooperates with Armenia"): the data's ids
+# ("cooperates-with") never reach the reader.
+KIND_WORDS = {
+    "supports": "supports",
+    "cooperates-with": "cooperates with",
+    "pressures": "pressures",
+    "replaces": "replaces",
+    "competes-with": "competes with",
+    "distrusts": "distrusts",
+}
+
+
 def node_id(actor: str) -> str:
     return "a_" + actor.replace("-", "_")
 
@@ -57,7 +69,7 @@ def relations_code(data, relations: list, title: str) -> str:
     for a in used:
         lines.append(f'    {node_id(a)}["{escape(data.actor[a]["short"])}"]')
     for r in relations:
-        lines.append(f'    {node_id(r["from"])} {ARROWS[r["kind"]]}|"{escape(r["kind"])}"| {node_id(r["to"])}')
+        lines.append(f'    {node_id(r["from"])} {ARROWS[r["kind"]]}|"{escape(KIND_WORDS[r["kind"]])}"| {node_id(r["to"])}')
     return "\n".join(lines) + "\n"
 
 
@@ -104,7 +116,8 @@ class RelationsDirective(SphinxDirective):
                     if r["from"] == a and r["to"] == b:
                         if cell:
                             cell.append(nodes.Text("; "))
-                        cell.append(nodes.strong(r["kind"], r["kind"]))
+                        words = KIND_WORDS[r["kind"]]
+                        cell.append(nodes.strong(words, words))
                         if r.get("note"):
                             cell.append(nodes.Text(f": {' '.join(r['note'].split())}"))
                         citation = cite(self.env, "; ".join(r["sources"]), location)
@@ -172,9 +185,58 @@ def relations_for_print(app: Sphinx, doctree: nodes.document, docname: str) -> N
             table.replace_self(matrix_for_print(table))
 
 
+def matrix_for_screen(table: nodes.table, outer: nodes.Element) -> nodes.container:
+    """On screen: one card per acting actor, one line per relation ("cooperates with
+    Armenia: note (source)"); the matrix itself follows, folded, for readers who want the grid.
+    The citations' anchors move to the cards, which every reader sees."""
+    heads = [entry.astext().strip() for entry in next(iter(table.findall(nodes.thead))).findall(nodes.entry)]
+    box = nodes.container(classes=["briefing-relations-screen"])
+    cards = nodes.container(classes=["briefing-relations-cards"])
+    for row in next(iter(table.findall(nodes.tbody))).findall(nodes.row):
+        entries = [e for e in row.children if isinstance(e, nodes.entry)]
+        actor_para = next(iter(entries[0].findall(nodes.paragraph)))
+        items = nodes.bullet_list(classes=["briefing-relations-card-list"])
+        for head, entry in zip(heads[1:], entries[1:]):
+            for parts in _split_relations(entry):
+                para = nodes.paragraph()
+                para += parts[0]
+                para += nodes.Text(f" {head}")
+                para += parts[1:]
+                items += nodes.list_item("", para)
+        if not len(items):
+            continue
+        card = nodes.container(classes=["briefing-relations-card"])
+        card += nodes.rubric("", "", *[c.deepcopy() for c in actor_para.children],
+                             classes=["briefing-relations-card-actor"])
+        card += items
+        cards += card
+    for node in table.findall(nodes.inline):  # the anchors now live in the cards
+        if "briefing-citation" in node.get("classes", []):
+            node["ids"] = []
+    box += cards
+    box += nodes.raw("", '<details class="briefing-relations-matrix-details"><summary>The same relations '
+                         'as a matrix (actor acting, in rows; actor acted on, in columns)</summary>\n',
+                     format="html")
+    box += outer.deepcopy()
+    box += nodes.raw("", "</details>\n", format="html")
+    return box
+
+
+def relations_for_screen(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    for table in list(doctree.findall(nodes.table)):
+        if "briefing-relations-matrix" in table["classes"]:
+            # The theme's scrolling wrapper, if there is one, goes into the fold with the table.
+            wrapper = table.parent
+            outer = wrapper if "table-wrapper" in wrapper.get("classes", []) else table
+            outer.replace_self(matrix_for_screen(table, outer))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
     app.setup_extension("briefing.print_edition")
     app.add_directive("relations", RelationsDirective)
     app.connect("doctree-resolved", relations_for_print, priority=700)
+    app.connect("doctree-resolved", relations_for_screen, priority=700)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -195,6 +195,41 @@ def test_zoom_view_opens_and_closes_with_the_keyboard(open_context, server):
     assert traffic.problems() == []
 
 
+def test_no_content_table_is_wider_than_its_column_on_a_desktop(open_context, server, book_pages):
+    """At 1280 px every table a reader sees fits the text column (a folded one is not seen)."""
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    wide, seen = [], 0
+    for name in book_pages:
+        visit(page, server + name)
+        for t in page.evaluate("""() => { const column = document.querySelector('article[role=main]');
+            const cs = getComputedStyle(column);
+            const inner = column.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+            return Array.from(column.querySelectorAll('table')).filter(t => t.checkVisibility())
+              .map(t => ({caption: (t.querySelector('caption') || {}).textContent || t.className,
+                          width: Math.max(t.scrollWidth, t.getBoundingClientRect().width),
+                          column: inner})); }"""):
+            seen += 1
+            if t["width"] > t["column"] + 1:
+                wide.append(f"{name}: {t['caption'].strip()[:60]!r} is {t['width']:.0f}px in a {t['column']}px column")
+    assert traffic.problems() == []
+    assert seen > 20
+    assert wide == [], "\n".join(wide)
+
+
+def test_relations_read_as_sentences_in_plain_words(open_context, server):
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    visit(page, server + "relations.html")
+    cards = page.locator(".briefing-relations-card")
+    assert cards.count() >= 5, "no per-actor cards on the relations page"
+    text = page.locator("article[role=main]").inner_text()
+    for code in ("cooperates-with", "competes-with"):
+        assert code not in text, f"the relation kind {code!r} reaches the reader"
+    assert "cooperates with" in text
+    assert traffic.problems() == []
+
+
 def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
     context, traffic = open_context(viewport=PHONE)
     page = context.new_page()
