@@ -65,6 +65,7 @@ def setup(app: Sphinx) -> dict:
     # Last of the page-context handlers: others add per-page files (the previews' data) to
     # the builder's list, which this handler replaces with a filtered copy.
     app.connect("html-page-context", load_only_used_assets, priority=900)
+    app.setup_extension("briefing.landing")  # the landing page's cards ({at-a-glance})
     app.add_css_file("briefing.css")
     app.add_js_file("briefing-return.js", loading_method="defer")
     app.add_post_transform(UniqueTableWrapperIds)

@@ -230,6 +230,26 @@ def test_relations_read_as_sentences_in_plain_words(open_context, server):
     assert traffic.problems() == []
 
 
+def test_first_screen_shows_the_bottom_line_and_the_date_of_information(open_context, server):
+    """At 1280x800, without scrolling: the bottom line (with its likelihood), the date of
+    information, and no long table of contents in the way."""
+    context, traffic = open_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    visit(page, server + "index.html")
+    on_first_screen = """el => { const r = el.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= 800; }"""
+    bottom = page.locator(".briefing-glance-bottom-line")
+    assert bottom.count() == 1, "the landing page has no bottom line"
+    assert bottom.evaluate(on_first_screen), "the bottom line is below the first screen"
+    assert "likely" in bottom.inner_text()
+    date = page.locator("article[role=main] p", has_text="Information current to").first
+    assert date.evaluate(on_first_screen), "the date of information is below the first screen"
+    assert page.locator(".briefing-glance-card").count() >= 8, "key judgments and actors are not at a glance"
+    toc = page.locator("article[role=main] .toctree-wrapper")
+    assert not toc.is_visible(), "the full contents list is open on the landing page"
+    assert traffic.problems() == []
+
+
 def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
     context, traffic = open_context(viewport=PHONE)
     page = context.new_page()

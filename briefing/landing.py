@@ -1,0 +1,181 @@
+"""The first screen: ``{at-a-glance}`` on the landing page.
+
+Generated from the book itself, so it never drifts from the chapters:
+
+* the bottom line: the first ``{judgment}`` of the executive summary, with its likelihood and
+  confidence and a link to the summary;
+* the key judgments at a glance: one card per ``{judgment}`` of the key-judgments chapter (its
+  section title, likelihood and confidence, linked to the section);
+* the way in to each actor: one card per actor chapter (the actor's name and the chapter's
+  title, which states its point).
+
+Cards use sphinx-design's card classes (its stylesheet is loaded only on pages that use them,
+briefing/theme.py). The placeholder is resolved once every page is read; the landing page is
+rebuilt whenever another page changes (a listing page, briefing/citations.py). Only the HTML
+shows the cards: the PDF has its own front matter and contents.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_refnode
+
+from briefing.citations import note_listing_page
+from briefing.data import get_data
+from briefing.judgments import CLASS as JUDGMENT, LIKELIHOOD
+
+SUMMARY, JUDGMENTS = "summary", "key-judgments"
+
+
+class glance(nodes.General, nodes.Element):
+    """Placeholder for the landing page's cards; replaced at doctree-resolved."""
+
+
+class AtAGlanceDirective(SphinxDirective):
+    has_content = False
+
+    def run(self):
+        note_listing_page(self.env, "glance")
+        node = glance()
+        self.set_source_info(node)
+        return [node]
+
+
+def _judgments(env: BuildEnvironment) -> dict[str, list[dict]]:
+    if not hasattr(env, "briefing_glance"):
+        env.briefing_glance = {}
+    return env.briefing_glance
+
+
+def statement(box: nodes.Element) -> str:
+    """The judgment's own words: its paragraphs less the 'Assessment: ...' head."""
+    parts = [p.astext() for p in box.findall(nodes.paragraph)
+             if "briefing-judgment-head" not in p.get("classes", [])]
+    return " ".join(" ".join(parts).split())
+
+
+def collect(app: Sphinx, doctree: nodes.document) -> None:
+    found = []
+    for box in doctree.findall(nodes.container):
+        if JUDGMENT not in box.get("classes", []) or "briefing_likelihood" not in box:
+            continue
+        section = box.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        title = section[0].astext() if section is not None and isinstance(section[0], nodes.title) else ""
+        found.append({"section": section["ids"][0] if section is not None and section["ids"] else "",
+                      "title": title, "likelihood": box["briefing_likelihood"],
+                      "confidence": box["briefing_confidence"], "text": statement(box)})
+    _judgments(app.env)[app.env.docname] = found
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _judgments(env).pop(docname, None)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
+    for docname in docnames:
+        if docname in _judgments(other):
+            _judgments(env)[docname] = _judgments(other)[docname]
+
+
+def _card(body: list[nodes.Node], classes=()) -> nodes.container:
+    col = nodes.container(classes=["sd-col", "sd-d-flex-row"])
+    card = nodes.container(classes=["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm",
+                                    "briefing-glance-card", *classes])
+    inner = nodes.container(classes=["sd-card-body"])
+    for node in body:
+        inner += node
+    card += inner
+    col += card
+    return col
+
+
+def _grid(cards: list[nodes.Node], columns: int) -> nodes.container:
+    box = nodes.container(classes=["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"])
+    row = nodes.container(classes=["sd-row", "sd-row-cols-1", f"sd-row-cols-sm-{min(columns, 2)}",
+                                   f"sd-row-cols-lg-{columns}", "sd-g-3"])
+    for card in cards:
+        row += card
+    box += row
+    return box
+
+
+def _link(app: Sphinx, fromdoc: str, docname: str, section: str, text: str) -> nodes.Node:
+    inner = nodes.inline(text, text)
+    return make_refnode(app.builder, fromdoc, docname, section, inner)
+
+
+def _assessment(j: dict) -> nodes.paragraph:
+    term = f"{j['likelihood']} ({LIKELIHOOD[j['likelihood']]})"
+    para = nodes.paragraph(classes=["briefing-glance-likelihood"])
+    para += nodes.strong(term, term)
+    para += nodes.Text(f" · {j['confidence']} confidence")
+    return para
+
+
+def render(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
+    env = app.env
+    out: list[nodes.Node] = []
+    judgments = _judgments(env)
+    bottom = (judgments.get(SUMMARY) or [None])[0]
+    if bottom is not None:
+        title = bottom["title"].split(":", 1)[1].strip() if ":" in bottom["title"] else bottom["title"]
+        head = nodes.paragraph(classes=["sd-card-title", "briefing-glance-kicker"])
+        head += nodes.Text("Bottom line")
+        lead = nodes.paragraph(classes=["briefing-glance-lead"])
+        lead += nodes.strong(title, title)
+        text = nodes.paragraph("", bottom["text"])
+        more = nodes.paragraph()
+        more += _link(app, fromdoc, SUMMARY, "", "Read the executive summary")
+        out.append(_grid([_card([head, lead, text, _assessment(bottom), more],
+                                ["briefing-glance-bottom-line"])], 1))
+    key = judgments.get(JUDGMENTS) or []
+    if key:
+        out.append(nodes.rubric("", "Key judgments at a glance, to the end of 2027"))
+        cards = []
+        for j in key:
+            title = nodes.paragraph(classes=["sd-card-title"])
+            title += _link(app, fromdoc, JUDGMENTS, j["section"], j["title"])
+            cards.append(_card([title, _assessment(j)]))
+        out.append(_grid(cards, 2))
+    data = get_data(app)
+    chapters: dict[str, list[str]] = {}
+    for actor in data.actors:
+        if actor.get("chapter") in env.found_docs:
+            chapters.setdefault(actor["chapter"], []).append(actor["name"])
+    if chapters:
+        out.append(nodes.rubric("", "The actors: one chapter each"))
+        cards = []
+        for docname, names in chapters.items():
+            title = nodes.paragraph(classes=["sd-card-title"])
+            title += _link(app, fromdoc, docname, "", " and ".join(names))
+            point = env.titles[docname].astext() if docname in env.titles else ""
+            cards.append(_card([title, nodes.paragraph("", point)]))
+        out.append(_grid(cards, 2))
+    return out
+
+
+def resolve(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
+    for node in list(doctree.findall(glance)):
+        node.replace_self(render(app, fromdoc) if app.builder.format == "html" else [])
+
+
+def _skip(self, node):
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> dict:
+    app.setup_extension("briefing.citations")
+    app.setup_extension("briefing.judgments")
+    skip = (_skip, None)
+    app.add_node(glance, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    app.add_directive("at-a-glance", AtAGlanceDirective)
+    app.connect("doctree-read", collect)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("doctree-resolved", resolve, priority=550)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
