@@ -94,3 +94,18 @@ def test_sources_yaml_is_what_the_tool_derives(sources_dir):
     for key in SOURCES:
         for paragraph in read_paragraphs(sources_dir, key).values():
             assert paragraph[:60] not in text  # digests only, no text
+
+
+def test_the_build_driver_passes_make_quotations_option_to_sphinx(tmp_path, sources_dir):
+    """`make quotations` goes through tools/build.py: what follows `--` reaches sphinx-build."""
+    from conftest import run_build
+
+    root = fixture_copy(tmp_path / "book")
+    result = run_build("html", tmp_path / "out", root=root,
+                       extra=["-D", "briefing_update_quotation_record=1"],
+                       env_extra={"BRIEFING_SOURCES": str(sources_dir)})
+    assert result.returncode == 0, result.output[-3000:]
+    assert "-D briefing_update_quotation_record=1" in result.output.splitlines()[0]
+    assert [e["quote"] for e in json.loads((root / RECORD).read_text(encoding="utf-8"))] == [
+        "a victory in its strategy to assert sovereignty",
+        "We have 40-50 patrols in a week, covering around 1000 kilometers."]

@@ -161,12 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("target", help="html, pdf, epub, singlehtml, linkcheck, …")
     parser.add_argument("--out", type=Path, default=ROOT / "_build", help="output root (default _build)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the book's project root")
-    parser.add_argument("extra", nargs="*", help="extra sphinx-build arguments")
-    args = parser.parse_args(argv)
+    parser.add_argument("extra", nargs="*", help="after --: extra sphinx-build arguments")
+    argv = sys.argv[1:] if argv is None else argv
+    # Everything after "--" goes to sphinx-build as it is (argparse would have given the
+    # positional `extra` its empty share before the options and rejected the rest).
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    args = parser.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    extra = args.extra + extra
     root, out = args.root.resolve(), args.out.resolve()
     if args.target == "pdf":
-        return build_pdf(root, out, args.extra)
-    return build_dir(root, out, args.target, args.extra)
+        return build_pdf(root, out, extra)
+    return build_dir(root, out, args.target, extra)
 
 
 if __name__ == "__main__":
