@@ -1,17 +1,21 @@
 """Shared fixtures: the book built once per test session, and throwaway copies of it.
 
 Building is the expensive part of this suite, so the whole book (HTML and PDF) is built
-once, with the real build driver (tools/build.py), into a temporary directory, and every
-test that only reads output uses that build. Tests that break the book work on a copy.
+once per run, with the real build driver (tools/build.py), into a temporary directory that
+every pytest-xdist worker shares, and every test that only reads output uses that build.
+Tests that break the book work on a copy.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,15 +74,49 @@ def copy_book(dest: Path) -> Path:
     return dest
 
 
+def shared_dir(tmp_path_factory, name: str) -> Path:
+    """A directory that every pytest-xdist worker of this run shares (the run's base
+    temporary directory is one per worker; its parent is the run's)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    path = base / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def exclusive(directory: Path):
+    """Hold a lock on a shared directory: one worker builds, the others wait, then reuse."""
+    with open(directory / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> BuildResult:
-    """The book built once (HTML, then PDF) into a temporary directory; fails loudly."""
-    out = tmp_path_factory.mktemp("book")
-    html = run_build("html", out)
-    assert html.returncode == 0, f"HTML build failed:\n{html.output[-6000:]}"
-    pdf = run_build("pdf", out)
-    assert pdf.returncode == 0, f"PDF build failed:\n{pdf.output[-6000:]}"
-    return BuildResult(0, html.output + pdf.output, out)
+    """The book built once per test run (HTML, then PDF), shared by every worker; fails loudly.
+
+    The first worker to ask builds it; the result (exit status and log) is kept beside the
+    build, so a failed build fails every test that needs it with the same log.
+    """
+    out = shared_dir(tmp_path_factory, "book")
+    result_file = out / "build-result.json"
+    with exclusive(out):
+        if not result_file.is_file():
+            html = run_build("html", out)
+            pdf = run_build("pdf", out) if html.returncode == 0 else html
+            result_file.write_text(json.dumps({
+                "html": [html.returncode, html.output], "pdf": [pdf.returncode, pdf.output],
+            }), encoding="utf-8")
+        result = json.loads(result_file.read_text(encoding="utf-8"))
+    (html_rc, html_log), (pdf_rc, pdf_log) = result["html"], result["pdf"]
+    assert html_rc == 0, f"HTML build failed:\n{html_log[-6000:]}"
+    assert pdf_rc == 0, f"PDF build failed:\n{pdf_log[-6000:]}"
+    return BuildResult(0, html_log + pdf_log, out)
 
 
 @pytest.fixture(scope="session")
