@@ -133,7 +133,6 @@ def build_pdf(root: Path, out: Path, extra: list[str]) -> int:
 
 def build_brief(root: Path, out: Path) -> int:
     """The short edition (briefing/brief_edition.py), from the full edition's LaTeX and labels."""
-    sys.path.insert(0, str(ROOT))
     from briefing.brief_edition import NAME, BriefError, write_brief
 
     latex = out / "latex"
