@@ -87,6 +87,14 @@ review: factcheck
 test: install
 	$(PY) -m pytest
 
+# Authors' quick check (well under a minute once built): the strict HTML build, which checks
+# the data against its schemas, every citation, quotation and label, then the tests of the
+# data, the registers and the dependencies. `make test` runs everything (PDF, browser, formats).
+.PHONY: check
+check: install
+	$(PY) tools/build.py html
+	$(PY) -m pytest -n 0 -q tests/test_content_registers.py tests/test_evidence_data.py tests/test_dependencies.py
+
 live: install
 	$(VENV)/bin/sphinx-autobuild -c . docs $(OUT)/live --host 127.0.0.1 --port 8000
 
