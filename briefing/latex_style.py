@@ -85,6 +85,11 @@ def latex_elements(ed: Edition) -> dict[str, str]:
 \renewcommand{{\bottomfraction}}{{0.6}}
 \renewcommand{{\textfraction}}{{0.1}}
 \renewcommand{{\floatpagefraction}}{{0.7}}
+% A heading never ends a page: it starts the next one unless a few lines fit under it
+% (enough for the "Cite as" line and the start of a paragraph or a table's first row).
+\usepackage{{needspace}}
+\preto\section{{\Needspace{{9\baselineskip}}}}
+\preto\subsection{{\Needspace{{7\baselineskip}}}}
 % Contents: room for "18.11" and "19" before the title, and for three-digit page numbers.
 \renewcommand*{{\@pnumwidth}}{{2.2em}}
 \renewcommand*{{\@tocrmarg}}{{3.2em}}
