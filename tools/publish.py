@@ -39,6 +39,7 @@ from xml.etree import ElementTree
 import lxml.html
 
 from briefing.edition import EPUB_NAME, PDF_NAME, Edition, edition
+from build import publish as swap_into_place  # tools/build.py: the atomic swap every build uses
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = re.compile(r"^\d+(?:\.\d+)*$")
@@ -90,14 +91,7 @@ def copy_tree(source: Path, dest: Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
     shutil.rmtree(tmp)
     shutil.copytree(source, tmp, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
-    old = dest.with_name(f".{dest.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
-    if dest.exists():
-        dest.rename(old)
-    tmp.rename(dest)
-    if old.exists():
-        shutil.rmtree(old)
+    swap_into_place(tmp, dest)
 
 
 def add_edition(ed: Edition, site: Path, html: Path, pdf: Path, epub: Path, replace: bool) -> bool:
