@@ -253,6 +253,10 @@ def section_link(app: Sphinx, fromdoc: str, docname: str, section_id: str, toc_a
                  title: str, parents: tuple = ()) -> nodes.Node:
     number, own = secnumber(app.env, docname, toc_anchor, parents)
     shown = ".".join(map(str, number))
+    # The title's head only ("2.2 What happened", not the whole "2.2 What happened: Armenia
+    # asked ..."): the Sources page lists hundreds of these, and the head names the section.
+    if number and ":" in title:
+        title = title.split(":", 1)[0].strip()
     if number and own:
         label = f"{shown} {title}"
     elif number:

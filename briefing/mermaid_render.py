@@ -300,6 +300,10 @@ def html_visit_mermaid(self, node: mermaid) -> None:
     # One image with one name (its accTitle): screen readers do not read the diagram's
     # text fragments one by one; the table twin carries the data.
     svg = svg.replace('role="graphics-document document"', 'role="img"', 1)
+    svg = share_style(self, svg)
+    # Sphinx's search-term highlighter would try to draw a box behind a match in an SVG
+    # <title> or <desc>, which has no box, and stop with an error.
+    svg = re.sub(r"<(title|desc)\b(?![^>]*\bclass=)", r'<\1 class="nohighlight"', svg)
     root = re.match(r"<svg\b[^>]*>", svg)
     width = re.search(r"max-width:\s*([\d.]+)px", root.group(0)) if root else None
     scroll = ""
@@ -357,6 +361,34 @@ def figure_number(translator) -> str:
     return f"{chapter[0]}.{counter['#figures']}"
 
 
+STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+ROOT_ID = re.compile(r'<svg\b[^>]*?\sid="([^"]+)"')
+
+
+def share_style(translator, svg: str) -> str:
+    """Diagrams of one kind carry the same stylesheet (6-10 KB), scoped to their own id. The
+    first diagram of a page keeps it, scoped to a class instead; the others of its kind take
+    the class and drop their copy (a <style> inside an inline SVG applies to the whole page)."""
+    found, root_id = STYLE.search(svg), ROOT_ID.match(svg)
+    if not found or not root_id:
+        return svg
+    scope = re.compile("#" + re.escape(root_id.group(1)) + r"(?![\w-])")
+    generic = scope.sub("#\x00", found.group(1))
+    styles = _page_counter(translator).setdefault("#styles", {})
+    cls = styles.get(generic)
+    if cls is None:
+        cls = styles[generic] = f"briefing-mermaid-style-{len(styles) + 1}"
+        svg = svg[:found.start(1)] + generic.replace("#\x00", "." + cls) + svg[found.end(1):]
+    else:
+        svg = svg[:found.start()] + svg[found.end():]
+    root = re.match(r"<svg\b[^>]*>", svg).group(0)
+    if ' class="' in root:
+        tag = root.replace(' class="', f' class="{cls} ', 1)
+    else:
+        tag = root.replace("<svg ", f'<svg class="{cls}" ', 1)
+    return tag + svg[len(root):]
+
+
 EVENT_GROUP = re.compile(r'<g class="eventWrapper"[^>]*>')
 
 
@@ -365,7 +397,7 @@ def add_event_titles(svg: str, details: list[str], attval) -> str:
     out, last = [], 0
     for match, text in zip(EVENT_GROUP.finditer(svg), details):
         out.append(svg[last:match.end()])
-        out.append(f"<title>{attval(text)}</title>")
+        out.append(f'<title class="nohighlight">{attval(text)}</title>')
         last = match.end()
     out.append(svg[last:])
     return "".join(out)
@@ -377,7 +409,8 @@ SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=[^\n]*")
 
 def add_zoom_assets(app: Sphinx) -> None:
     """The zoom view's pan-and-zoom library, copied from the pinned npm package into
-    _static/vendor/ (never a CDN); briefing/theme.py loads it only on pages with a diagram."""
+    _static/vendor/ (never a CDN); briefing/theme.py loads the script that uses it only on
+    pages with a diagram."""
     if app.builder.name not in ("html", "dirhtml", "singlehtml"):
         return
     source = project_root(app) / "node_modules" / ZOOM_JS
@@ -387,7 +420,8 @@ def add_zoom_assets(app: Sphinx) -> None:
     vendor.mkdir(parents=True, exist_ok=True)
     text = SOURCE_MAP.sub("", source.read_text(encoding="utf-8"))
     (vendor / "svg-pan-zoom.min.js").write_text(text + "\n", encoding="utf-8")
-    app.add_js_file("vendor/svg-pan-zoom.min.js", loading_method="defer")
+    # Only briefing-diagrams.js is loaded with the page; it fetches the library (29 KB) from
+    # _static/vendor/ the first time a reader opens the zoom view.
     app.add_js_file("briefing-diagrams.js", loading_method="defer")
 
 

@@ -226,7 +226,8 @@ def resolve(href: str, page_file: Path, outdir: Path, by_file: dict[Path, str]) 
     return by_file[target_file], (fragment or None)
 
 
-CACHE_NAME = "briefing-previews.pickle"
+CACHE_NAME = "briefing-previews-2.pickle"  # renamed when read_page changes what it keeps
+NO_PREVIEW_IN = ["briefing-cited-in", "toctree-wrapper"]
 
 
 def read_page(html: bytes) -> tuple[dict[str | None, tuple[str, str]], list[str]]:
@@ -237,6 +238,11 @@ def read_page(html: bytes) -> tuple[dict[str | None, tuple[str, str]], list[str]
     article = soup.find("article", attrs={"role": "main"})
     if article is not None:
         for link in article.find_all("a", href=True):
+            # No previews for lists of links that name their targets already (the Sources
+            # page's "Cited in" lists, the contents list): on those pages they were most of
+            # the weight (about 55 KB each) and told the reader nothing new.
+            if link.find_parent(class_=NO_PREVIEW_IN) is not None:
+                continue
             if link["href"] not in hrefs and "headerlink" not in (link.get("class") or []):
                 hrefs.append(link["href"])
     return page_index(soup), hrefs

@@ -217,7 +217,13 @@ def matrix_for_screen(table: nodes.table, outer: nodes.Element) -> nodes.contain
     box += nodes.raw("", '<details class="briefing-relations-matrix-details"><summary>The same relations '
                          'as a matrix (actor acting, in rows; actor acted on, in columns)</summary>\n',
                      format="html")
-    box += outer.deepcopy()
+    folded = outer.deepcopy()
+    for entry in folded.findall(nodes.entry):  # compact: the kind and its sources; notes are in the cards
+        for para in entry.findall(nodes.paragraph):
+            for child in list(para.children):
+                if isinstance(child, nodes.Text) and child.astext().startswith(": "):
+                    para.remove(child)
+    box += folded
     box += nodes.raw("", "</details>\n", format="html")
     return box
 

@@ -42,7 +42,6 @@ PAGE_ASSETS = {
     "pygments.css": re.compile(r'class="(?:[^"]* )?highlight'),
     "pygments_dark.css": re.compile(r'class="(?:[^"]* )?highlight'),
     "briefing-diagrams.js": re.compile(r'class="briefing-diagram[ "]'),
-    "svg-pan-zoom.min.js": re.compile(r'class="briefing-diagram[ "]'),
     "briefing-return.js": re.compile(r'class="briefing-(?:citation|passage)[ "]'),
 }
 

@@ -3,7 +3,7 @@
      build put in each event) in the panel under the diagram (textContent only).
    - Every diagram has an "Enlarge" button: a full-screen view (a modal <dialog>) with pan
      and zoom by mouse (drag, wheel), keyboard (+ - 0 and the arrow keys; Escape closes) and
-     touch (drag, pinch), from the vendored svg-pan-zoom. The view holds a copy of the
+     touch (drag, pinch), from the vendored svg-pan-zoom (fetched on first use). The view holds a copy of the
      diagram whose ids are renamed, so no id appears twice on the page.
    - A diagram wider than its card shows a hint that it scrolls and can be enlarged. */
 (function () {
@@ -38,6 +38,23 @@
   }
 
   var dialog = null, zoom = null, opener = null;
+  // The pan-and-zoom library is fetched on first use only: pages stay light.
+  var here = document.currentScript && document.currentScript.src;
+  var LIBRARY = here ? here.replace(/briefing-diagrams\.js(\?.*)?$/, "vendor/svg-pan-zoom.min.js") : null;
+  var loading = null;
+
+  function withLibrary(then) {
+    if (typeof window.svgPanZoom === "function") { then(); return; }
+    if (!LIBRARY) { return; }
+    if (!loading) {
+      loading = [];
+      var script = document.createElement("script");
+      script.src = LIBRARY;
+      script.onload = function () { loading.forEach(function (f) { f(); }); };
+      document.head.appendChild(script);
+    }
+    loading.push(then);
+  }
 
   function button(label, text, action) {
     var b = document.createElement("button");
@@ -183,9 +200,9 @@
   function wireZoom(card) {
     var tools = card.querySelector(".briefing-diagram-tools");
     var open = card.querySelector(".briefing-zoom-open");
-    if (!tools || !open || typeof window.svgPanZoom !== "function") { return; }
+    if (!tools || !open || !LIBRARY) { return; }
     tools.hidden = false;
-    open.addEventListener("click", function () { openZoom(card, open); });
+    open.addEventListener("click", function () { withLibrary(function () { openZoom(card, open); }); });
     keepLegible(card);
     markOverflow(card);
   }
