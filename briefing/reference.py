@@ -248,19 +248,17 @@ class Reference:
             tags.append(("DC.identifier", self.url))
         return tags
 
-    def _report(self) -> dict:
+    def _published(self) -> dict:
+        """What the book and each chapter share in JSON-LD: who, when, which edition."""
         ed = self.edition
         org = {"@type": "Organization", "name": ed.publisher}
-        data = {
-            "@type": "Report",
-            "name": ed.title,
-            "alternativeHeadline": ed.subtitle,
-            "author": org,
-            "publisher": org,
-            "datePublished": ed.date_iso,
-            "version": ed.version,
-            "inLanguage": ed.language,
-        }
+        return {"author": org, "publisher": org, "datePublished": ed.date_iso,
+                "version": ed.version, "inLanguage": ed.language}
+
+    def _report(self) -> dict:
+        ed = self.edition
+        data = {"@type": "Report", "name": ed.title, "alternativeHeadline": ed.subtitle,
+                **self._published()}
         if ed.url:
             data["@id"] = data["url"] = ed.url
         if ed.pdf_url:
@@ -269,18 +267,8 @@ class Reference:
         return data
 
     def _chapter(self) -> dict:
-        ed = self.edition
-        org = {"@type": "Organization", "name": ed.publisher}
-        data = {
-            "@type": "Chapter",
-            "name": self.title,
-            "position": self.number,
-            "author": org,
-            "publisher": org,
-            "datePublished": ed.date_iso,
-            "version": ed.version,
-            "inLanguage": ed.language,
-        }
+        data = {"@type": "Chapter", "name": self.title, "position": self.number,
+                **self._published()}
         if self.url:
             data["@id"] = data["url"] = self.url
         return data
