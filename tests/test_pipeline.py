@@ -305,6 +305,20 @@ def test_two_clean_builds_are_byte_identical(twin_builds):
     assert not differ, f"files differ between two clean builds: {differ[:10]}"
 
 
+def test_a_parallel_build_is_byte_identical_to_a_serial_one(twin_builds):
+    """parallel_read_safe is declared, so `-j 2` must give exactly what `-j 1` gives."""
+    first = twin_builds[0]
+    base = first.out.parent
+    parallel = run_build("html", base / "parallel", root=base / "book", cache=base / "cache-a",
+                         extra=["-j", "2"], env_extra={"PYTHONHASHSEED": "3"})
+    assert parallel.returncode == 0, parallel.output[-4000:]
+    assert "waiting for workers" in parallel.output or "-j 2" in parallel.output.splitlines()[0]
+    a, b = snapshot(first.out / "html"), snapshot(parallel.out / "html")
+    assert a.keys() == b.keys(), f"file sets differ: {sorted(a.keys() ^ b.keys())[:10]}"
+    differ = [name for name in a if a[name] != b[name]]
+    assert not differ, f"files differ between -j 1 and -j 2: {differ[:10]}"
+
+
 def test_failed_latex_run_keeps_the_last_good_pdf(built_book, book_copy, tmp_path):
     out = tmp_path / "out"
     (out / "pdf").mkdir(parents=True)
@@ -374,7 +388,7 @@ def test_a_build_sweeps_staging_directories_left_by_a_killed_build(tmp_path):
     assert (out / "html" / "index.html").is_file()
 
 
-def test_a_no_op_rebuild_reads_writes_and_parses_no_page(book_copy, tmp_path):
+def test_a_no_op_rebuild_reads_nothing_and_an_edit_reads_only_its_chapter(book_copy, tmp_path):
     """A rebuild with nothing changed costs about the same whatever the book's size: no
     document re-read, no page re-written, and no written page parsed again for previews."""
     from conftest import SOURCES
@@ -389,3 +403,15 @@ def test_a_no_op_rebuild_reads_writes_and_parses_no_page(book_copy, tmp_path):
     assert "updating environment: 0 added, 0 changed, 0 removed" in again.output, again.output[-3000:]
     assert not [l for l in again.output.splitlines() if l.startswith("writing output... [")]
     assert f"on {pages} pages (0 pages parsed, the rest unchanged)" in again.output, again.output[-2000:]
+
+    # Editing one chapter re-reads that chapter and only the pages that list what it holds
+    # (the passages register, the people-quoted table, the landing page's key judgments),
+    # never the other chapters.
+    chapter = book_copy / "docs" / "actors" / "georgia.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAn added sentence.\n", encoding="utf-8")
+    edited = run_build("html", tmp_path / "out", root=book_copy, env_extra=texts)
+    assert edited.returncode == 0, edited.output[-3000:]
+    read = {l.split("] ", 1)[1].strip() for l in edited.output.splitlines()
+            if l.startswith("reading sources... [")}
+    listing = {"sources", "people", "index"}
+    assert "actors/georgia" in read and read <= {"actors/georgia"} | listing, read
