@@ -421,7 +421,10 @@ def add_zoom_assets(app: Sphinx) -> None:
     text = SOURCE_MAP.sub("", source.read_text(encoding="utf-8"))
     (vendor / "svg-pan-zoom.min.js").write_text(text + "\n", encoding="utf-8")
     # Only briefing-diagrams.js is loaded with the page; it fetches the library (29 KB) from
-    # _static/vendor/ the first time a reader opens the zoom view.
+    # _static/vendor/ the first time a reader opens the zoom view. The one-file book
+    # (singlehtml, every script inlined, nothing fetched) loads it up front.
+    if app.builder.name == "singlehtml":
+        app.add_js_file("vendor/svg-pan-zoom.min.js", loading_method="defer")
     app.add_js_file("briefing-diagrams.js", loading_method="defer")
 
 

@@ -78,8 +78,12 @@ def add_assets(app: Sphinx) -> None:
         text = (node_modules(app) / source).read_text(encoding="utf-8")
         (vendor / name).write_text(SOURCE_MAP.sub("", text) + "\n", encoding="utf-8")
     app.add_css_file("vendor/tippy.css")
-    app.add_js_file("vendor/popper.min.js", loading_method="defer")
-    app.add_js_file("vendor/tippy.umd.min.js", loading_method="defer")
+    # Popper and tippy.js are not loaded with the page: briefing-previews.js fetches them from
+    # _static/vendor/ when the reader first points at or focuses a link with a preview. The
+    # one-file book (singlehtml, every script inlined, nothing fetched) loads them up front.
+    if app.builder.name == "singlehtml":
+        app.add_js_file("vendor/popper.min.js", loading_method="defer")
+        app.add_js_file("vendor/tippy.umd.min.js", loading_method="defer")
     app.add_js_file("briefing-previews.js", loading_method="defer")
 
 

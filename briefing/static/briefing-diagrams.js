@@ -200,7 +200,7 @@
   function wireZoom(card) {
     var tools = card.querySelector(".briefing-diagram-tools");
     var open = card.querySelector(".briefing-zoom-open");
-    if (!tools || !open || !LIBRARY) { return; }
+    if (!tools || !open || (!LIBRARY && typeof window.svgPanZoom !== "function")) { return; }
     tools.hidden = false;
     open.addEventListener("click", function () { withLibrary(function () { openZoom(card, open); }); });
     keepLegible(card);

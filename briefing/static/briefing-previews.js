@@ -59,10 +59,60 @@
     }
   }
 
-  // Deferred scripts run before DOMContentLoaded, in order: wait for the page's data file.
-  if (document.readyState === "complete") {
-    attach();
+  // tippy.js and Popper (43 KB) are fetched from _static/vendor/ when the reader first
+  // points at or focuses a link that has a preview, not with every page.
+  var here = document.currentScript && document.currentScript.src;
+  var VENDOR = here ? here.replace(/briefing-previews\.js(\?.*)?$/, "vendor/") : null;
+  var waiting = null;
+
+  function load(src, then) {
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = then;
+    document.head.appendChild(script);
+  }
+
+  function withTippy(then) {
+    if (typeof window.tippy === "function") { then(); return; }
+    if (waiting) { waiting.push(then); return; }
+    waiting = [then];
+    load(VENDOR + "popper.min.js", function () {
+      load(VENDOR + "tippy.umd.min.js", function () {
+        waiting.forEach(function (f) { f(); });
+      });
+    });
+  }
+
+  function wake(event) {
+    var previews = window.briefingPreviews;
+    var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+    if (!previews || !link || !previews[link.getAttribute("href")] || (!VENDOR && typeof window.tippy !== "function")) {
+      return;
+    }
+    // Only a reader who stays on the link gets the preview (tippy's own delay is 250 ms):
+    // a link followed at once fetches nothing, and no fetch is cut off by the navigation.
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      if (!(link.matches(":hover") || document.activeElement === link)) {
+        return;
+      }
+      document.removeEventListener("mouseover", wake, true);
+      document.removeEventListener("focusin", wake, true);
+      withTippy(function () {
+        attach();
+        if (link._tippy && (link.matches(":hover") || document.activeElement === link)) {
+          link._tippy.show();
+        }
+      });
+    }, 200);
+  }
+  var timer = null;
+
+  if (typeof window.tippy === "function") {
+    // Already on the page (a build that still loads it): attach once the page is parsed.
+    if (document.readyState === "complete") { attach(); } else { document.addEventListener("DOMContentLoaded", attach); }
   } else {
-    document.addEventListener("DOMContentLoaded", attach);
+    document.addEventListener("mouseover", wake, true);
+    document.addEventListener("focusin", wake, true);
   }
 })();

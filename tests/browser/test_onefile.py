@@ -70,7 +70,7 @@ def test_onefile_opens_offline_and_requests_nothing_else(browser, onefile, book_
     assert traffic.problems() == []
     others = [u for u in traffic.requests if u != url and not u.startswith("data:")]
     assert others == [], f"the one-file book asked for {others[:5]}"
-    html_diagrams = sum(len(re.findall(r'<div class="briefing-diagram[" ]', p.read_text(encoding="utf-8")))
+    html_diagrams = sum(len(re.findall(r'<(?:div|figure) class="briefing-diagram[" ]', p.read_text(encoding="utf-8")))
                         for p in book_html.rglob("*.html"))
     assert len(diagrams) == html_diagrams > 0
     assert all(d["visible"] and d["width"] > 50 for d in diagrams)

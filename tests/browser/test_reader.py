@@ -250,6 +250,30 @@ def test_first_screen_shows_the_bottom_line_and_the_date_of_information(open_con
     assert traffic.problems() == []
 
 
+MAX_PAGE_BYTES = 300 * 1024
+
+
+def test_every_page_with_everything_it_loads_stays_under_300_kb(open_context, server, book_pages):
+    """Readers on phones and metered links: a page and every file it loads (uncompressed, as a
+    plain server sends them; the test's routing disables the browser cache) under 300 KB."""
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+    heavy, weights = [], {}
+    for name in book_pages:
+        sizes.clear()
+        visit(page, server + name)
+        weights[name] = sum(sizes.values())
+        if weights[name] > MAX_PAGE_BYTES:
+            top = sorted(sizes.items(), key=lambda kv: -kv[1])[:4]
+            files = ", ".join(f"{u.rsplit('/', 1)[-1]} {n // 1024} KB" for u, n in top)
+            heavy.append(f"{name}: {weights[name] / 1024:.0f} KB ({files})")
+    assert traffic.problems() == []
+    assert max(weights.values()) > 50 * 1024, "the measurement saw nothing"
+    assert heavy == [], "\n".join(heavy)
+
+
 def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
     context, traffic = open_context(viewport=PHONE)
     page = context.new_page()
