@@ -59,6 +59,12 @@ def load_only_used_assets(app: Sphinx, pagename: str, templatename: str, context
             context[key] = [a for a in context[key] if asset_used(getattr(a, "filename", a), body)]
 
 
+def add_reader_scripts(app: Sphinx) -> None:
+    """The way back from a passage to its sentence (briefing-return.js): web builders only."""
+    if app.builder.name in ("html", "dirhtml", "singlehtml"):
+        app.add_js_file("briefing-return.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static_path)
     # Last of the page-context handlers: others add per-page files (the previews' data) to
@@ -66,6 +72,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", load_only_used_assets, priority=900)
     app.setup_extension("briefing.landing")  # the landing page's cards ({at-a-glance})
     app.add_css_file("briefing.css")
-    app.add_js_file("briefing-return.js", loading_method="defer")
+    app.connect("builder-inited", add_reader_scripts)
     app.add_post_transform(UniqueTableWrapperIds)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
