@@ -26,6 +26,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from briefing.data import get_data
 from briefing.edition import Edition, edition
 from briefing.reference import NO_URL, Section, bibtex_escape, book_key, page_url, reference
 
@@ -151,7 +152,18 @@ def numbered_sections(env: BuildEnvironment, doctree: nodes.Node, docname: str):
         owner = _docname_of(section, docname)
         number = section_number(env, owner, section)
         if number:
-            yield section, Section(owner, section["ids"][0], number, section[0].astext())
+            yield section, Section(owner, section["ids"][0], number, section[0].astext(),
+                                   chapter_name(env, owner))
+
+
+def chapter_name(env: BuildEnvironment, docname: str) -> str:
+    """A chapter's short name: its actors' names for an actor chapter ("EU and France" from
+    actors.yaml), else its title up to a colon ("Context: Russian forces ..." -> "Context")."""
+    names = [a["name"] for a in get_data(env).actors if a.get("chapter") == docname]
+    if names:
+        return " and ".join(names)
+    title = env.titles.get(docname)
+    return title.astext().split(":", 1)[0].strip() if title is not None else ""
 
 
 def html_block(ed: Edition, sec: Section) -> str:

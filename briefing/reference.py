@@ -35,10 +35,18 @@ class Section:
     label: str
     number: str  # "5" for a chapter, "5.2" for a section
     title: str
+    chapter: str = ""  # the chapter's short name ("Armenia"), so a section's citation says where it is
 
     @property
     def kind(self) -> str:
         return "chapter" if "." not in self.number else "section"
+
+    @property
+    def citation_title(self) -> str:
+        """A section cited on its own reads "Armenia: At a glance", not a bare "At a glance"."""
+        if self.kind == "section" and self.chapter:
+            return f"{self.chapter}: {self.title}"
+        return self.title
 
 
 def page_url(ed: Edition, docname: str, anchor: str = "") -> str:
@@ -72,7 +80,7 @@ class Reference:
 
     @property
     def title(self) -> str:
-        return self.edition.title if self.section is None else self.section.title
+        return self.edition.title if self.section is None else self.section.citation_title
 
     @property
     def book_title(self) -> str:
