@@ -287,6 +287,31 @@ def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
     assert overflowing == {}
 
 
+HEADING_LINES_JS = """() => [...document.querySelectorAll('article h1, article h2, article h3')].map(h => {
+    const style = getComputedStyle(h);
+    const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+    const text = h.cloneNode(true);
+    text.querySelectorAll('a.headerlink').forEach(a => a.remove());
+    return [text.textContent.trim(), Math.round(h.getBoundingClientRect().height / lineHeight)];
+})"""
+
+
+def test_on_a_phone_no_heading_runs_past_three_lines(open_context, server, book_pages):
+    """A chapter title that fills half the first screen of a phone pushes the text away."""
+    context, traffic = open_context(viewport=PHONE)
+    page = context.new_page()
+    long_headings, counted = [], 0
+    for name in book_pages:
+        visit(page, server + name)
+        for title, lines in page.evaluate(HEADING_LINES_JS):
+            counted += 1
+            if lines > 3:
+                long_headings.append(f"{name}: {title} ({lines} lines)")
+    assert traffic.problems() == []
+    assert counted > 100
+    assert long_headings == []
+
+
 def test_wide_tables_and_diagrams_scroll_inside_their_container(open_context, server, book_pages):
     """At phone width, a wide table or diagram scrolls in its own box, not the page."""
     context, _ = open_context(viewport=PHONE)
