@@ -99,6 +99,17 @@ def use_image_files(app: Sphinx) -> None:
     registry["epub"] = handlers
 
 
+OCTICON = re.compile(r'<svg[^>]*class="sd-octicon[^"]*"[^>]*>.*?</svg>', re.S)
+
+
+def drop_decorative_icons(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """sphinx-design draws its dropdown chevrons as inline SVG inside <summary>, which EPUB's
+    XHTML does not allow there; they are decoration (aria-hidden), so the EPUB leaves them out."""
+    if app.builder.name == "epub" and "body" in context:
+        context["body"] = OCTICON.sub("", context["body"])
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", use_image_files)
+    app.connect("html-page-context", drop_decorative_icons)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

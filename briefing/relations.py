@@ -236,7 +236,11 @@ def relations_for_screen(app: Sphinx, doctree: nodes.document, docname: str) -> 
             # The theme's scrolling wrapper, if there is one, goes into the fold with the table.
             wrapper = table.parent
             outer = wrapper if "table-wrapper" in wrapper.get("classes", []) else table
-            outer.replace_self(matrix_for_screen(table, outer))
+            box = matrix_for_screen(table, outer)
+            outer.replace_self(box)
+            # replace_self gives the new node the table's ids and classes; the folded copy of
+            # the table inside keeps them, so the box must not repeat them (duplicate ids).
+            box["ids"], box["names"], box["classes"] = [], [], ["briefing-relations-screen"]
 
 
 def setup(app: Sphinx) -> dict:
