@@ -147,29 +147,36 @@ def _split_relations(cell: nodes.entry) -> list[list[nodes.Node]]:
     return found
 
 
-def matrix_for_print(table: nodes.table) -> nodes.container:
-    """The matrix as blocks, one per acting actor, one sentence per relation."""
-    title = next(iter(table.findall(nodes.title)), None)
+def relations_by_actor(table: nodes.table, name_the_actor: bool):
+    """(the acting actor's cell paragraph, a list of sentences "pressures Armenia: note (source)")
+    for every row of the matrix that holds a relation; print and screen both read it this way."""
     heads = [entry.astext().strip() for entry in next(iter(table.findall(nodes.thead))).findall(nodes.entry)]
-    block = nodes.container(classes=["briefing-relations-print"])
-    if title is not None:
-        text = title.astext().replace("(the diagram as a matrix)", "(the diagrams as a list, actor by actor)")
-        block += nodes.paragraph("", "", nodes.strong(text, text))
     for row in next(iter(table.findall(nodes.tbody))).findall(nodes.row):
         entries = [e for e in row.children if isinstance(e, nodes.entry)]
         actor_para = next(iter(entries[0].findall(nodes.paragraph)))
-        actor = actor_para.astext().strip()
-        items = nodes.bullet_list(classes=["briefing-relations-print-list"])
+        items = nodes.bullet_list()
         for head, entry in zip(heads[1:], entries[1:]):
             for parts in _split_relations(entry):
                 para = nodes.paragraph()
-                para += nodes.Text(f"{actor} ")
+                if name_the_actor:
+                    para += nodes.Text(f"{actor_para.astext().strip()} ")
                 para += parts[0]
                 para += nodes.Text(f" {head}")
                 para += parts[1:]
                 items += nodes.list_item("", para)
-        if not len(items):
-            continue
+        if len(items):
+            yield actor_para, items
+
+
+def matrix_for_print(table: nodes.table) -> nodes.container:
+    """The matrix as blocks, one per acting actor, one sentence per relation."""
+    title = next(iter(table.findall(nodes.title)), None)
+    block = nodes.container(classes=["briefing-relations-print"])
+    if title is not None:
+        text = title.astext().replace("(the diagram as a matrix)", "(the diagrams as a list, actor by actor)")
+        block += nodes.paragraph("", "", nodes.strong(text, text))
+    for actor_para, items in relations_by_actor(table, name_the_actor=True):
+        items["classes"] = ["briefing-relations-print-list"]
         # A rubric: set as a run-in heading that stays with its list.
         block += nodes.rubric("", "", *[c.deepcopy() for c in actor_para.children],
                               classes=["briefing-relations-print-actor"])
@@ -189,22 +196,10 @@ def matrix_for_screen(table: nodes.table, outer: nodes.Element) -> nodes.contain
     """On screen: one card per acting actor, one line per relation ("cooperates with
     Armenia: note (source)"); the matrix itself follows, folded, for readers who want the grid.
     The citations' anchors move to the cards, which every reader sees."""
-    heads = [entry.astext().strip() for entry in next(iter(table.findall(nodes.thead))).findall(nodes.entry)]
     box = nodes.container(classes=["briefing-relations-screen"])
     cards = nodes.container(classes=["briefing-relations-cards"])
-    for row in next(iter(table.findall(nodes.tbody))).findall(nodes.row):
-        entries = [e for e in row.children if isinstance(e, nodes.entry)]
-        actor_para = next(iter(entries[0].findall(nodes.paragraph)))
-        items = nodes.bullet_list(classes=["briefing-relations-card-list"])
-        for head, entry in zip(heads[1:], entries[1:]):
-            for parts in _split_relations(entry):
-                para = nodes.paragraph()
-                para += parts[0]
-                para += nodes.Text(f" {head}")
-                para += parts[1:]
-                items += nodes.list_item("", para)
-        if not len(items):
-            continue
+    for actor_para, items in relations_by_actor(table, name_the_actor=False):
+        items["classes"] = ["briefing-relations-card-list"]
         card = nodes.container(classes=["briefing-relations-card"])
         card += nodes.rubric("", "", *[c.deepcopy() for c in actor_para.children],
                              classes=["briefing-relations-card-actor"])
