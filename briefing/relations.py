@@ -7,9 +7,19 @@ place a relation can be read or checked. ``:actor: iran`` keeps the relations in
 On paper a matrix of 8 actors by 14 counterparts cannot be read: the PDF prints the same table,
 at doctree-resolved, as one block per actor listing its relations as sentences ("Russia
 pressures Armenia: ... (source)"), with the matrix's own cells, links and citations.
+
+On screen the same sentences form one card per acting actor, and the matrix follows, folded and
+compact enough to fit the text column: one symbol per relation (a legend in the cards' words
+above it), the whole sentence as the symbol's accessible name and title, and a link to the
+card's line, which carries the note and the citations; column headers stand on end. Where
+the column is narrower than the matrix (a phone), it scrolls in its own box and says so
+(``static/briefing-relations.js``, loaded only by pages that hold a matrix).
 """
 
 from __future__ import annotations
+
+import html
+import re
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -52,6 +62,19 @@ KIND_WORDS = {
     "competes-with": "competes with",
     "distrusts": "distrusts",
 }
+
+
+# The symbol that stands for each kind in the compact on-screen matrix; the legend gives the
+# kind in the words above (KIND_WORDS), so the symbol is never the only place a kind is named.
+KIND_SYMBOLS = {
+    "supports": "+",
+    "cooperates-with": "↔",
+    "pressures": "⇒",
+    "replaces": "↻",
+    "competes-with": "×",
+    "distrusts": "?",
+}
+SYMBOL_OF_WORDS = {KIND_WORDS[kind]: symbol for kind, symbol in KIND_SYMBOLS.items()}
 
 
 def node_id(actor: str) -> str:
@@ -147,23 +170,39 @@ def _split_relations(cell: nodes.entry) -> list[list[nodes.Node]]:
     return found
 
 
-def relations_by_actor(table: nodes.table, name_the_actor: bool):
-    """(the acting actor's cell paragraph, a list of sentences "pressures Armenia: note (source)")
-    for every row of the matrix that holds a relation; print and screen both read it this way."""
+def matrix_rows(table: nodes.table):
+    """(the acting actor's cell paragraph, [(counterpart, cell entry, relations of the cell)])
+    for every row of the matrix; each relation is its nodes, the kind in bold first."""
     heads = [entry.astext().strip() for entry in next(iter(table.findall(nodes.thead))).findall(nodes.entry)]
     for row in next(iter(table.findall(nodes.tbody))).findall(nodes.row):
         entries = [e for e in row.children if isinstance(e, nodes.entry)]
         actor_para = next(iter(entries[0].findall(nodes.paragraph)))
+        yield actor_para, [(head, entry, _split_relations(entry)) for head, entry in zip(heads[1:], entries[1:])]
+
+
+def relation_id(actor: str, words: str, counterpart: str) -> str:
+    """The id of a relation's line in its card ("rel-armenia-distrusts-russia")."""
+    return "rel-" + "-".join(re.findall(r"[a-z0-9]+", f"{actor} {words} {counterpart}".lower()))
+
+
+def relations_by_actor(table: nodes.table, name_the_actor: bool):
+    """(the acting actor's cell paragraph, a list of sentences "pressures Armenia: note (source)")
+    for every row of the matrix that holds a relation; print and screen both read it this way.
+    On screen each sentence's list item carries its relation_id()."""
+    for actor_para, cells in matrix_rows(table):
         items = nodes.bullet_list()
-        for head, entry in zip(heads[1:], entries[1:]):
-            for parts in _split_relations(entry):
+        for head, _entry, relations in cells:
+            for parts in relations:
                 para = nodes.paragraph()
                 if name_the_actor:
                     para += nodes.Text(f"{actor_para.astext().strip()} ")
                 para += parts[0]
                 para += nodes.Text(f" {head}")
                 para += parts[1:]
-                items += nodes.list_item("", para)
+                item = nodes.list_item("", para)
+                if not name_the_actor:
+                    item["ids"] = [relation_id(actor_para.astext().strip(), parts[0].astext(), head)]
+                items += item
         if len(items):
             yield actor_para, items
 
@@ -192,9 +231,59 @@ def relations_for_print(app: Sphinx, doctree: nodes.document, docname: str) -> N
             table.replace_self(matrix_for_print(table))
 
 
+def relation_mark(actor: str, words: str, counterpart: str) -> str:
+    """One relation in the compact matrix: its symbol, linked to its card line; the whole
+    sentence is the link's accessible name and title; the kind's words stay in the text."""
+    # Kept short: the relations page is among the heaviest (styled by position, not classes).
+    sentence = html.escape(f"{actor} {words} {counterpart}")
+    symbol = html.escape(SYMBOL_OF_WORDS.get(words, "•"))
+    return (f'<a class="briefing-relation-mark" href="#{relation_id(actor, words, counterpart)}" '
+            f'title="{sentence}" aria-label="{sentence}"><span>{symbol}</span>'
+            f"<strong>{html.escape(words)}</strong></a>")
+
+
+def compact_matrix(folded: nodes.Element) -> list[str]:
+    """Turn the folded copy of the matrix into the compact one, in place: every cell holds
+    one symbol per relation; the kinds used, in order, are returned for the legend."""
+    table = folded if isinstance(folded, nodes.table) else next(iter(folded.findall(nodes.table)))
+    used: list[str] = []
+    for actor_para, cells in matrix_rows(table):
+        actor = actor_para.astext().strip()
+        for head, entry, relations in cells:
+            marks = []
+            for parts in relations:
+                words = parts[0].astext()
+                marks.append(relation_mark(actor, words, head))
+                if words not in used:
+                    used.append(words)
+            for para in list(entry.findall(nodes.paragraph)):
+                para.children = []
+                if marks:
+                    para += nodes.raw("", "".join(marks), format="html")
+    # Columns as wide as their content, not the widths given for the print edition.
+    for node in (folded, table):
+        node["classes"] = [c for c in node["classes"] if c != "colwidths-given"] + ["colwidths-auto"]
+    for spec in table.findall(nodes.colspec):
+        spec["colwidth"] = 1
+    order = list(KIND_WORDS.values())
+    return sorted(used, key=lambda w: order.index(w) if w in order else len(order))
+
+
+def legend(used: list[str]) -> str:
+    items = "".join(f'<li><span class="briefing-relation-symbol">{html.escape(SYMBOL_OF_WORDS.get(words, "•"))}</span> '
+                    f"{html.escape(words)}</li>" for words in used)
+    return ('<p class="briefing-relations-legend-intro">Each symbol stands for one relation of the '
+            "actor in its row to the actor in its column; it leads to that relation's line in the "
+            "cards above, with its note and sources.</p>"
+            f'<ul class="briefing-relations-legend" aria-label="Legend">{items}</ul>'
+            '<p class="briefing-relations-hint">The matrix is wider than the screen: '
+            "scroll it sideways to see every column →</p>\n")
+
+
 def matrix_for_screen(table: nodes.table, outer: nodes.Element) -> nodes.container:
     """On screen: one card per acting actor, one line per relation ("cooperates with
-    Armenia: note (source)"); the matrix itself follows, folded, for readers who want the grid.
+    Armenia: note (source)"); the matrix itself follows, folded and compact (a symbol per
+    relation, linked to its card line), for readers who want the grid.
     The citations' anchors move to the cards, which every reader sees."""
     box = nodes.container(classes=["briefing-relations-screen"])
     cards = nodes.container(classes=["briefing-relations-cards"])
@@ -213,11 +302,8 @@ def matrix_for_screen(table: nodes.table, outer: nodes.Element) -> nodes.contain
                          'as a matrix (actor acting, in rows; actor acted on, in columns)</summary>\n',
                      format="html")
     folded = outer.deepcopy()
-    for entry in folded.findall(nodes.entry):  # compact: the kind and its sources; notes are in the cards
-        for para in entry.findall(nodes.paragraph):
-            for child in list(para.children):
-                if isinstance(child, nodes.Text) and child.astext().startswith(": "):
-                    para.remove(child)
+    used = compact_matrix(folded)  # the notes and sources are in the cards
+    box += nodes.raw("", legend(used), format="html")
     box += folded
     box += nodes.raw("", "</details>\n", format="html")
     return box
@@ -238,10 +324,18 @@ def relations_for_screen(app: Sphinx, doctree: nodes.document, docname: str) -> 
             box["ids"], box["names"], box["classes"] = [], [], ["briefing-relations-screen"]
 
 
+def add_matrix_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The hint that the matrix scrolls, on the web pages that hold one (not the EPUB)."""
+    if app.builder.name in ("html", "dirhtml", "singlehtml") and \
+            "briefing-relations-matrix-details" in context.get("body", ""):
+        app.add_js_file("briefing-relations.js", loading_method="defer")
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
     app.setup_extension("briefing.print_edition")
     app.add_directive("relations", RelationsDirective)
     app.connect("doctree-resolved", relations_for_print, priority=700)
     app.connect("doctree-resolved", relations_for_screen, priority=700)
+    app.connect("html-page-context", add_matrix_script)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

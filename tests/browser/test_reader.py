@@ -195,6 +195,16 @@ def test_zoom_view_opens_and_closes_with_the_keyboard(open_context, server):
     assert traffic.problems() == []
 
 
+# Every table the reader sees in the text column: its width, and the column's inner width.
+TABLE_WIDTHS_JS = """() => { const column = document.querySelector('article[role=main]');
+    const cs = getComputedStyle(column);
+    const inner = column.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    return Array.from(column.querySelectorAll('table')).filter(t => t.checkVisibility())
+      .map(t => ({caption: (t.querySelector('caption') || {}).textContent || t.className,
+                  width: Math.max(t.scrollWidth, t.getBoundingClientRect().width),
+                  column: inner})); }"""
+
+
 def test_no_content_table_is_wider_than_its_column_on_a_desktop(open_context, server, book_pages):
     """At 1280 px every table a reader sees fits the text column (a folded one is not seen)."""
     context, traffic = open_context(viewport=DESKTOP)
@@ -202,19 +212,75 @@ def test_no_content_table_is_wider_than_its_column_on_a_desktop(open_context, se
     wide, seen = [], 0
     for name in book_pages:
         visit(page, server + name)
-        for t in page.evaluate("""() => { const column = document.querySelector('article[role=main]');
-            const cs = getComputedStyle(column);
-            const inner = column.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-            return Array.from(column.querySelectorAll('table')).filter(t => t.checkVisibility())
-              .map(t => ({caption: (t.querySelector('caption') || {}).textContent || t.className,
-                          width: Math.max(t.scrollWidth, t.getBoundingClientRect().width),
-                          column: inner})); }"""):
+        for t in page.evaluate(TABLE_WIDTHS_JS):
             seen += 1
             if t["width"] > t["column"] + 1:
                 wide.append(f"{name}: {t['caption'].strip()[:60]!r} is {t['width']:.0f}px in a {t['column']}px column")
     assert traffic.problems() == []
     assert seen > 20
     assert wide == [], "\n".join(wide)
+
+
+def open_every_details(page) -> int:
+    return page.evaluate("""() => { const all = document.querySelectorAll('article[role=main] details');
+        all.forEach(d => { d.open = true; }); return all.length; }""")
+
+
+def test_relations_matrix_opened_fits_its_column_on_a_desktop(open_context, server):
+    """The folded relations matrix, once a reader opens it, fits the text column at 1280 px:
+    one symbol per relation (legend above it), headers that take no room across."""
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    visit(page, server + "relations.html")
+    assert open_every_details(page) >= 2
+    page.wait_for_timeout(100)
+    tables = page.evaluate(TABLE_WIDTHS_JS)
+    assert any("briefing-relations-matrix" in t["caption"] or "Relations between" in t["caption"]
+               for t in tables), f"the opened matrix is not visible: {tables}"
+    wide = [f"{t['caption'].strip()[:60]!r} is {t['width']:.0f}px in a {t['column']}px column"
+            for t in tables if t["width"] > t["column"] + 1]
+    assert wide == [], "\n".join(wide)
+    # The legend gives every symbol the matrix uses, in the cards' own words.
+    symbols = page.evaluate("""() => {
+        const d = document.querySelector('details.briefing-relations-matrix-details');
+        const used = new Set([...d.querySelectorAll('table a.briefing-relation-mark > span')].map(s => s.textContent.trim()));
+        const legend = new Map([...d.querySelectorAll('.briefing-relations-legend li')].map(li =>
+            [li.querySelector('.briefing-relation-symbol').textContent.trim(), li.textContent.trim()]));
+        return {used: [...used], legend: Object.fromEntries(legend)}; }""")
+    assert len(symbols["used"]) >= 4, symbols
+    assert sorted(symbols["used"]) == sorted(symbols["legend"]), symbols
+    # Each symbol's accessible name and title is the whole relation, as a card says it.
+    cards = page.locator(".briefing-relations-card li").all_inner_texts()
+    marks = page.evaluate("""() => [...document.querySelectorAll(
+        'details.briefing-relations-matrix-details table a.briefing-relation-mark')].map(a =>
+        ({label: a.getAttribute('aria-label'), title: a.title, target: a.hash,
+          found: !!document.getElementById(decodeURIComponent(a.hash.slice(1)))}))""")
+    assert len(marks) >= 20, marks
+    for mark in marks:
+        assert mark["label"] and mark["label"] == mark["title"], mark
+        assert mark["found"], f"{mark['label']}: its link {mark['target']} leads nowhere"
+    assert traffic.problems() == []
+
+
+def test_relations_matrix_scrolls_in_its_own_box_on_a_phone(open_context, server):
+    """At 375 px the opened matrix scrolls inside its box, says so, and does not widen the page."""
+    context, traffic = open_context(viewport=PHONE)
+    page = context.new_page()
+    visit(page, server + "relations.html")
+    assert open_every_details(page) >= 2
+    page.wait_for_timeout(100)
+    overflow = page.evaluate(OVERFLOW_JS)
+    assert overflow["scrollWidth"] <= overflow["innerWidth"], overflow
+    box = page.evaluate("""() => {
+        const d = document.querySelector('details.briefing-relations-matrix-details');
+        const t = d.querySelector('table');
+        let s = t; while (s && s !== d && !['auto', 'scroll'].includes(getComputedStyle(s).overflowX)) s = s.parentElement;
+        const hint = d.querySelector('.briefing-relations-hint');
+        return {scrolls: s !== d && s.scrollWidth > s.clientWidth + 1, right: s.getBoundingClientRect().right,
+                hint: !!hint && hint.checkVisibility() && hint.getBoundingClientRect().height > 0}; }""")
+    assert box["right"] <= PHONE["width"] + 1, box
+    assert not box["scrolls"] or box["hint"], f"the matrix scrolls with no visible hint: {box}"
+    assert traffic.problems() == []
 
 
 def test_relations_read_as_sentences_in_plain_words(open_context, server):
