@@ -55,6 +55,19 @@ def page_order(html_dir: Path) -> list[str]:
     return pages
 
 
+def appendix_pages(html_dir: Path) -> list[str]:
+    """The pages of the root page's other, unnumbered toctrees (the maintainers' appendix),
+    in order: they come after the numbered chapters in the HTML and in the PDF."""
+    index = soup(html_dir / "index.html")
+    pages = []
+    for wrapper in index.select("div.toctree-wrapper")[1:]:
+        for link in wrapper.select("li.toctree-l1 > a.reference.internal"):
+            page = link["href"].split("#", 1)[0]
+            if page not in pages:
+                pages.append(page)
+    return pages
+
+
 @dataclass
 class Heading:
     page: str

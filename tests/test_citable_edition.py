@@ -53,12 +53,30 @@ def test_how_to_cite_page_is_generated_from_the_edition(html_dir):
     (csl,) = json.loads(block("csl-json"))
     assert csl["edition"] == ed.version and csl.get("URL", "") == ed.url
     assert csl["issued"]["date-parts"] == [[ed.year, ed.date.month, ed.date.day]]
+    # Without an address the page says so.
+    assert ed.url or "Online address not set" in page.get_text()
+
+
+def test_intersphinx_snippet_is_in_the_maintainers_appendix(html_dir):
+    ed = edition()
+    page = soup(html_dir / "appendix-linking.html")
+    snippet = page.select_one("div.book-citation-intersphinx pre").get_text()
     if ed.url:
-        assert block("intersphinx").strip() == f'intersphinx_mapping = {{"briefing": ("{ed.url}", None)}}'
+        assert snippet.strip() == f'intersphinx_mapping = {{"briefing": ("{ed.url}", None)}}'
     else:
-        # Without an address the page says so, and the snippet names no host.
-        assert "Online address not set" in page.get_text()
-        assert "http" not in block("intersphinx") and ed.edition_label in block("intersphinx")
+        # Without an address the snippet names no host, and says which edition it is for.
+        assert "http" not in snippet and ed.edition_label in snippet
+
+
+def test_how_to_cite_holds_no_developer_material(html_dir):
+    """How to cite is for readers citing the book; linking from other Sphinx sites
+    (intersphinx, conf.py, objects.inv) is the maintainers' appendix."""
+    article = soup(html_dir / "how-to-cite.html").select_one("article[role=main]")
+    text = article.get_text(" ")
+    for word in ("intersphinx", "conf.py", "objects.inv", "reStructuredText", "{ref}", "CITATION.cff"):
+        assert word not in text, f"How to cite still speaks to developers: {word!r}"
+    assert article.select("div.book-citation-intersphinx") == []
+    assert article.select("div.book-citation-bibtex"), "How to cite lost its reader material"
 
 
 def test_editions_page_describes_this_edition(html_dir):

@@ -85,8 +85,12 @@ def test_a_declared_redirect_keeps_the_old_label_working(book_copy, tmp_path):
     replace_once(book_copy / rel, f"({label})=", f"({new})=")
     page = str(rel.with_suffix("")).removeprefix("docs/")
     moved_from = f"old/{page}-first-edition"  # as if the page had lived there before
-    (book_copy / "docs/_data/redirects.yaml").write_text(
-        f"labels:\n  {label}: {new}\npages:\n  {moved_from}: {page}\n")
+    import yaml
+    redirects_file = book_copy / "docs/_data/redirects.yaml"
+    redirects = yaml.safe_load(redirects_file.read_text()) or {}  # the book's own redirects stay
+    redirects["labels"] = {**(redirects.get("labels") or {}), label: new}
+    redirects["pages"] = {**(redirects.get("pages") or {}), moved_from: page}
+    redirects_file.write_text(yaml.safe_dump(redirects))
     result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
     assert f"published label {label!r} no longer exists" not in result.output
     assert result.returncode == 0, result.output[-3000:]
@@ -124,3 +128,16 @@ def test_a_wrong_redirect_fails_the_build_at_its_line(book_copy, tmp_path):
             in result.output), result.output[-3000:]
     assert ("redirects.yaml:3: WARNING: redirect retired-label -> no-such-label: "
             "the new label 'no-such-label' does not exist" in result.output), result.output[-3000:]
+
+
+def test_the_moved_linking_section_keeps_its_published_address(html_dir):
+    """'how-to-cite-links' (published) moved from How to cite to the maintainers' appendix:
+    it resolves there in objects.inv, the appendix carries the old anchor, and How to cite,
+    reached with the old anchor, sends the reader on (the browser test follows it)."""
+    assert "how-to-cite-links" in published_labels()
+    item = inventory(html_dir)["std:label"]["how-to-cite-links"]
+    assert item.uri == "appendix-linking.html#appendix-linking", item.uri
+    assert soup(html_dir / "appendix-linking.html").find(id="how-to-cite-links") is not None
+    old_page = soup(html_dir / "how-to-cite.html")
+    assert old_page.find(id="how-to-cite-links") is None
+    assert '"how-to-cite-links": "appendix-linking.html#appendix-linking"' in str(old_page)

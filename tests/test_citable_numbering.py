@@ -7,7 +7,7 @@ import subprocess
 
 from pypdf import PdfReader
 
-from citable import headings, norm, numbered_html_headings, page_order
+from citable import appendix_pages, headings, norm, numbered_html_headings, page_order
 
 LATEX_BACK_MATTER = {"Bibliography", "Index"}
 OUTLINE_ENTRY = re.compile(r"^(\d+(?:\.\d+)*)\s+(.*)$")
@@ -31,8 +31,10 @@ def pdf_outline(pdf_path) -> list[tuple[str | None, str, int]]:
 
 
 def html_outline(html_dir, max_level: int) -> list[tuple[str | None, str, int]]:
+    """The numbered chapters, then the unnumbered appendix, as the PDF orders them."""
     return [(h.number, h.title, h.level - 1)
-            for page in page_order(html_dir) for h in headings(html_dir, page) if h.level <= max_level]
+            for page in page_order(html_dir) + appendix_pages(html_dir)
+            for h in headings(html_dir, page) if h.level <= max_level]
 
 
 def test_html_numbers_chapters_and_sections_only(html_dir):
@@ -47,6 +49,18 @@ def test_html_numbers_chapters_and_sections_only(html_dir):
                 assert not h.number, f"{page}: {h.title!r} (h{h.level}) is numbered {h.number}"
                 unnumbered += 1
     assert numbered > 20
+
+
+def test_the_maintainers_appendix_is_unnumbered_and_last(html_dir):
+    """The appendix for maintainers sits in its own toctree after the chapters and carries no
+    number, so no reader's section number depends on it."""
+    appendix = appendix_pages(html_dir)
+    assert appendix == ["appendix-linking.html"], appendix
+    assert not set(appendix) & set(page_order(html_dir))
+    found = headings(html_dir, appendix[0])
+    assert found and all(h.number is None for h in found), [(h.number, h.title) for h in found]
+    numbers = [n for n, _ in numbered_html_headings(html_dir) if "." not in n]
+    assert numbers == [str(i) for i in range(1, len(numbers) + 1)], numbers
 
 
 def test_pdf_bookmarks_match_html_numbers_and_titles(html_dir, pdf_path):

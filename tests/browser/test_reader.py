@@ -250,15 +250,19 @@ def test_relations_matrix_opened_fits_its_column_on_a_desktop(open_context, serv
     assert len(symbols["used"]) >= 4, symbols
     assert sorted(symbols["used"]) == sorted(symbols["legend"]), symbols
     # Each symbol's accessible name and title is the whole relation, as a card says it.
-    cards = page.locator(".briefing-relations-card li").all_inner_texts()
+    cards = page.evaluate("() => [...document.querySelectorAll('.briefing-relations-card li')].map(li => li.textContent.trim())")
     marks = page.evaluate("""() => [...document.querySelectorAll(
-        'details.briefing-relations-matrix-details table a.briefing-relation-mark')].map(a =>
-        ({label: a.getAttribute('aria-label'), title: a.title, target: a.hash,
-          found: !!document.getElementById(decodeURIComponent(a.hash.slice(1)))}))""")
+        'details.briefing-relations-matrix-details table a.briefing-relation-mark')].map(a => {
+        const row = a.closest('tr'), target = document.getElementById(decodeURIComponent(a.hash.slice(1)));
+        return {label: a.getAttribute('aria-label'), title: a.title, target: a.hash,
+                actor: row.querySelector('td').textContent.trim(),
+                line: target && target.closest('.briefing-relations-card') ? target.textContent.trim() : null}; })""")
     assert len(marks) >= 20, marks
     for mark in marks:
         assert mark["label"] and mark["label"] == mark["title"], mark
-        assert mark["found"], f"{mark['label']}: its link {mark['target']} leads nowhere"
+        assert mark["line"] in cards, f"{mark['label']}: its link {mark['target']} leads to no card line"
+        relation = mark["line"].split(":", 1)[0].split(" (", 1)[0]
+        assert mark["label"] == f"{mark['actor']} {relation}", (mark["label"], mark["line"])
     assert traffic.problems() == []
 
 
@@ -280,6 +284,19 @@ def test_relations_matrix_scrolls_in_its_own_box_on_a_phone(open_context, server
                 hint: !!hint && hint.checkVisibility() && hint.getBoundingClientRect().height > 0}; }""")
     assert box["right"] <= PHONE["width"] + 1, box
     assert not box["scrolls"] or box["hint"], f"the matrix scrolls with no visible hint: {box}"
+    assert traffic.problems() == []
+
+
+def test_the_old_address_of_the_linking_section_leads_to_the_appendix(open_context, server):
+    """how-to-cite.html#how-to-cite-links (published) now brings the reader to the appendix."""
+    context, traffic = open_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(server + "how-to-cite.html#how-to-cite-links", wait_until="load")
+    page.wait_for_url("**/appendix-linking.html#appendix-linking", timeout=10000)
+    page.wait_for_load_state("networkidle")
+    snippet = page.locator("div.book-citation-intersphinx pre")
+    assert snippet.is_visible() and "intersphinx_mapping" in snippet.inner_text()
+    assert page.locator("article[role=main] h1").inner_text().startswith("Appendix")
     assert traffic.problems() == []
 
 
@@ -311,8 +328,10 @@ def test_first_screen_shows_the_bottom_line_and_the_date_of_information(open_con
     date = page.locator("article[role=main] p", has_text="Information current to").first
     assert date.evaluate(on_first_screen), "the date of information is below the first screen"
     assert page.locator(".briefing-glance-card").count() >= 8, "key judgments and actors are not at a glance"
-    toc = page.locator("article[role=main] .toctree-wrapper")
-    assert not toc.is_visible(), "the full contents list is open on the landing page"
+    tocs = page.locator("article[role=main] .toctree-wrapper")  # the chapters, the appendix
+    assert tocs.count() >= 1
+    assert not any(tocs.nth(i).is_visible() for i in range(tocs.count())), \
+        "the full contents list is open on the landing page"
     assert traffic.problems() == []
 
 
