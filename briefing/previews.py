@@ -30,6 +30,7 @@ import json
 import pickle
 import posixpath
 import re
+import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -77,6 +78,10 @@ def add_assets(app: Sphinx) -> None:
     for source, name in VENDOR.items():
         text = (node_modules(app) / source).read_text(encoding="utf-8")
         (vendor / name).write_text(SOURCE_MAP.sub("", text) + "\n", encoding="utf-8")
+    # The per-page data files are written after the pages (they are read back from them).
+    # Left from the last build, they would give the pages written now a checksum (?v=) of
+    # the old data, and a rebuild pages that differ from a clean build's: start without them.
+    shutil.rmtree(Path(app.outdir) / "_static" / "previews", ignore_errors=True)
     app.add_css_file("vendor/tippy.css")
     # Popper and tippy.js are not loaded with the page: briefing-previews.js fetches them from
     # _static/vendor/ when the reader first points at or focuses a link with a preview. The
