@@ -12,6 +12,8 @@ from sphinx.application import Sphinx
 
 # Order matters only where a module uses another's nodes or env state at setup time.
 MODULES = [
+    "briefing.domain",
+    "briefing.errors",
     "briefing.theme",
     "briefing.mermaid_render",
     "briefing.data",
@@ -39,8 +41,8 @@ def code_version(package: Path = Path(__file__).parent) -> int:
     doctrees behind until someone remembered to bump a number by hand.
     """
     digest = hashlib.sha256()
-    for path in sorted([*package.glob("*.py"), *package.glob("schemas/*.json")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted([*package.rglob("*.py"), *package.glob("schemas/*.json")]):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return int(digest.hexdigest()[:12], 16)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from briefing import order
+
 REPLACEMENTS = [
     ('<p class="caption" role="heading">', '<p class="caption" role="heading" aria-level="2">'),
     ('role="doc-biblioentry"', 'role="listitem"'),
@@ -33,5 +35,5 @@ def fix_roles(app: Sphinx, pagename: str, templatename: str, context: dict, doct
 
 def setup(app: Sphinx) -> dict:
     # After furo's own html-page-context handler, which builds the navigation tree.
-    app.connect("html-page-context", fix_roles, priority=900)
+    app.connect("html-page-context", fix_roles, priority=order.PAGE_FINISHED)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

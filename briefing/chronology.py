@@ -21,7 +21,8 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from briefing.citations import cite
-from briefing.data import Date, depend, get_data, record_error
+from briefing.data import Date, depend, get_data
+from briefing.errors import record_error
 from briefing.mermaidtext import diagram, escape
 from briefing.tables import joined, table
 

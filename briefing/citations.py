@@ -4,7 +4,7 @@
 paras. 34–37)"; each paragraph number links to the passage on the Sources page (the page
 holding the ``{passages}`` directive; anchors ``cw-6``). The roles record nothing
 themselves: at doctree-read every citation node of the page is collected with the section it
-stands in (env state, purged and merged), so generated tables that cite (timelines, the
+stands in (the briefing domain's ``citations`` store), so generated tables that cite (timelines, the
 relations matrix) are counted like hand-written citations. The ``{passages}`` list is built at
 doctree-resolved, with section numbers from ``env.toc_secnumbers``.
 """
@@ -20,7 +20,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import make_refnode
 
-from briefing.data import depend, get_data, parse_passages, record_error
+from briefing import order
+from briefing.data import depend, get_data, parse_passages
+from briefing.domain import domain, store
+from briefing.errors import record_error
+from briefing.places import Place, links_to, place_of
 
 logger = logging.getLogger(__name__)
 
@@ -108,59 +112,18 @@ class SourceRole(SphinxRole):
 @dataclass(frozen=True)
 class Cite:
     passage: str      # "cw:12"
-    docname: str
-    anchor: str       # "" for the document's first section, else "#<section id>"
-    section_id: str
-    title: str
+    place: Place
     line: int
-    parents: tuple = ()
-
-
-def _state(env: BuildEnvironment) -> dict[str, list[Cite]]:
-    if not hasattr(env, "briefing_citations"):
-        env.briefing_citations = {}
-    return env.briefing_citations
-
-
-def _pages(env: BuildEnvironment) -> dict[str, set[str]]:
-    """Documents holding directives that list what other documents contain."""
-    if not hasattr(env, "briefing_listing_pages"):
-        env.briefing_listing_pages = {}
-    return env.briefing_listing_pages
 
 
 def note_listing_page(env: BuildEnvironment, kind: str) -> None:
-    _pages(env).setdefault(env.docname, set()).add(kind)
+    """This document lists what other documents contain (re-written when any page changes)."""
+    store(env, "listing_pages").setdefault(env.docname, set()).add(kind)
 
 
 def listing_page(env: BuildEnvironment, kind: str) -> str | None:
-    found = sorted(d for d, kinds in _pages(env).items() if kind in kinds)
+    found = sorted(d for d, kinds in store(env, "listing_pages").items() if kind in kinds)
     return found[0] if found else None
-
-
-def section_of(node: nodes.Node, doctree: nodes.document) -> tuple[str, str, str, tuple[str, ...]]:
-    """(toc anchor, section id, section title, toc anchors of the enclosing sections)."""
-    first = next(iter(doctree.findall(nodes.section)), None)
-
-    def toc_anchor(section) -> str:
-        return "" if section is first else f"#{section['ids'][0] if section['ids'] else ''}"
-
-    parent = node.parent
-    while parent is not None and not isinstance(parent, nodes.section):
-        parent = parent.parent
-    if parent is None:
-        parent = first
-    if parent is None:
-        return "", "", "", ()
-    sid = parent["ids"][0] if parent["ids"] else ""
-    title = parent[0].astext() if parent.children and isinstance(parent[0], nodes.title) else ""
-    outer = []
-    up = parent.parent
-    while up is not None:
-        if isinstance(up, nodes.section):
-            outer.append(toc_anchor(up))
-        up = up.parent
-    return toc_anchor(parent), sid, title, tuple(outer)
 
 
 def collect(app: Sphinx, doctree: nodes.document) -> None:
@@ -169,34 +132,20 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     for node in doctree.findall(nodes.inline):
         if CITES_ATTR not in node:
             continue
-        toc_anchor, sid, title, parents = section_of(node, doctree)
-        for passage in node[CITES_ATTR]:
-            found.append(Cite(passage, env.docname, toc_anchor, sid, title, node.line or 0, parents))
-    _state(env)[env.docname] = found
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _state(env).pop(docname, None)
-    _pages(env).pop(docname, None)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in _state(other):
-            _state(env)[docname] = _state(other)[docname]
-        if docname in _pages(other):
-            _pages(env)[docname] = _pages(other)[docname]
+        place = place_of(node, doctree, env.docname)
+        found.extend(Cite(passage, place, node.line or 0) for passage in node[CITES_ATTR])
+    store(env, "citations")[env.docname] = found
 
 
 def all_cites(env: BuildEnvironment) -> list[Cite]:
-    return [c for docname in sorted(_state(env)) for c in _state(env)[docname]]
+    return list(domain(env).records("citations"))
 
 
 def listing_pages_outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed):
     """When any page changes, the pages that list what pages contain are rebuilt too."""
     if not (added or changed or removed):
         return []
-    return sorted(d for d in _pages(env) if d not in removed)
+    return sorted(d for d in store(env, "listing_pages") if d not in removed)
 
 
 def check_descriptions(app: Sphinx, env: BuildEnvironment) -> None:
@@ -206,67 +155,12 @@ def check_descriptions(app: Sphinx, env: BuildEnvironment) -> None:
         if c.passage in data.passages or c.passage in seen:
             continue
         seen.add(c.passage)
-        record_error(env, None, f"{data.where('passages', 1)}: {c.passage} is cited "
-                     f"({env.doc2path(c.docname, False)}:{c.line}) but has no description: add "
+        record_error(env, data.where("passages", 1), f"{c.passage} is cited "
+                     f"({env.doc2path(c.place.docname, False)}:{c.line}) but has no description: add "
                      f"the line `{c.passage}: \"<what the passage says, in the book's words>\"`")
 
 
 # --- resolving: links to passages, and the passages list -----------------------------
-
-
-def secnumber(env: BuildEnvironment, docname: str, toc_anchor: str,
-              parents: tuple = ()) -> tuple[tuple[int, ...], bool]:
-    """The section's number, or its nearest numbered enclosing section's; and whether it is its own."""
-    numbers = env.toc_secnumbers.get(docname, {})
-    if numbers.get(toc_anchor):
-        return tuple(numbers[toc_anchor]), True
-    for anchor_ in parents:
-        if numbers.get(anchor_):
-            return tuple(numbers[anchor_]), False
-    return (), False
-
-
-def section_sort_key(env: BuildEnvironment, docname: str, toc_anchor: str, order: dict[str, int],
-                     parents: tuple = ()):
-    number, own = secnumber(env, docname, toc_anchor, parents)
-    return (0 if number else 1, number, 0 if own else 1, order.get(docname, 10**6), docname, toc_anchor)
-
-
-def doc_order(env: BuildEnvironment) -> dict[str, int]:
-    """Documents in reading order (toctree traversal from the root)."""
-    order: dict[str, int] = {}
-
-    def walk(docname: str):
-        if docname in order:
-            return
-        order[docname] = len(order)
-        for child in env.toctree_includes.get(docname, []):
-            walk(child)
-
-    walk(env.config.root_doc)
-    for docname in sorted(env.found_docs):
-        order.setdefault(docname, len(order))
-    return order
-
-
-def section_link(app: Sphinx, fromdoc: str, docname: str, section_id: str, toc_anchor: str,
-                 title: str, parents: tuple = ()) -> nodes.Node:
-    number, own = secnumber(app.env, docname, toc_anchor, parents)
-    shown = ".".join(map(str, number))
-    # The title's head only ("2.2 What happened", not the whole "2.2 What happened: Armenia
-    # asked ..."): the Sources page lists hundreds of these, and the head names the section.
-    if number and ":" in title:
-        title = title.split(":", 1)[0].strip()
-    if number and own:
-        label = f"{shown} {title}"
-    elif number:
-        label = f"{shown} › {title}"
-    else:
-        label = title or docname
-    target = "" if toc_anchor == "" else section_id
-    # No title attribute: it would repeat the link text, which screen readers then read twice
-    # and which, over the Sources page's hundreds of backlinks, doubles the page's weight.
-    return make_refnode(app.builder, fromdoc, docname, target, nodes.Text(label))
 
 
 def resolve_passage_links(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
@@ -280,7 +174,7 @@ def resolve_passage_links(app: Sphinx, doctree: nodes.document, fromdoc: str) ->
             node.replace_self(nodes.Text(text))
             continue
         key, _, para = target.rpartition("-")
-        outlet = get_data(app).sources.get(key, {}).get("outlet", key)
+        outlet = get_data(app.env).sources.get(key, {}).get("outlet", key)
         ref = make_refnode(app.builder, fromdoc, page, target, nodes.Text(text),
                            f"{outlet}, para. {para}, on the Sources page")
         node.replace_self(ref)
@@ -306,8 +200,7 @@ class PassagesDirective(SphinxDirective):
 
 def render_passages(app: Sphinx, fromdoc: str, node: passages_list) -> list[nodes.Node]:
     env = app.env
-    data = get_data(app)
-    order = doc_order(env)
+    data = get_data(env)
     by_passage: dict[str, list[Cite]] = {}
     for c in all_cites(env):
         by_passage.setdefault(c.passage, []).append(c)
@@ -335,16 +228,7 @@ def render_passages(app: Sphinx, fromdoc: str, node: passages_list) -> list[node
             para += nodes.Text(f": {description} ")
             cited_in = nodes.inline(classes=["briefing-cited-in"])
             cited_in += nodes.Text("Cited in ")
-            seen = set()
-            places = sorted(by_passage[passage],
-                            key=lambda c: section_sort_key(env, c.docname, c.anchor, order, c.parents))
-            for c in places:
-                if (c.docname, c.anchor) in seen:
-                    continue
-                if seen:
-                    cited_in += nodes.Text("; ")
-                seen.add((c.docname, c.anchor))
-                cited_in += section_link(app, fromdoc, c.docname, c.section_id, c.anchor, c.title, c.parents)
+            cited_in.extend(links_to(app, fromdoc, (c.place for c in by_passage[passage])))
             cited_in += nodes.Text(".")
             para += cited_in
             item += para
@@ -371,9 +255,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(passages_list, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_directive("passages", PassagesDirective)
     app.connect("doctree-read", collect)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
     app.connect("env-get-outdated", listing_pages_outdated)
-    app.connect("env-updated", check_descriptions, priority=500)
-    app.connect("doctree-resolved", resolve, priority=600)
+    app.connect("env-updated", check_descriptions, priority=order.CROSS_CHECKS)
+    app.connect("doctree-resolved", resolve, priority=order.CITATIONS_RESOLVED)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -20,17 +20,16 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from briefing.data import get_data
+from briefing import order
+from briefing.places import numbered_sections
 from briefing.edition import Edition, edition
 from briefing.reference import NO_URL, Section, bibtex_escape, book_key, page_url, reference
 
-__all__ = ["Section", "bibtex_escape", "book_key", "page_url", "edition_of", "numbered_sections"]
+__all__ = ["Section", "bibtex_escape", "book_key", "page_url", "edition_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +38,6 @@ def edition_of(app_or_env) -> Edition:
     """The edition of the book being built (read from its own pyproject.toml)."""
     app = getattr(app_or_env, "app", app_or_env)
     return edition(Path(app.confdir))
-
-
-def section_reference(ed: Edition, sec: Section) -> str:
-    return reference(ed, sec).text()
-
-
-def section_bibtex(ed: Edition, sec: Section) -> str:
-    return reference(ed, sec).bibtex()
 
 
 FORMATS = {
@@ -123,98 +114,69 @@ def fill_book_contents(app: Sphinx, doctree: nodes.document, docname: str) -> No
 # -- the per-section blocks --------------------------------------------------------------------
 
 
-def _docname_of(node: nodes.Node, default: str) -> str:
-    """The source document of a section in an assembled (LaTeX, singlehtml) tree."""
-    if node.get("docname"):  # set by sphinx.util.nodes.inline_all_toctrees
-        return node["docname"]
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, addnodes.start_of_file):
-            return parent["docname"]
-        parent = parent.parent
-    return default
+class cite_this(nodes.General, nodes.Element):
+    """A section's "Cite this" block, made once its number is known; the writers draw it.
+
+    Attributes: ``kind`` ("chapter"/"section"), ``number``, ``label``, ``reference`` (the
+    ready reference), ``bibtex``, ``url`` ("" without an address), and the edition's
+    ``publisher``, ``title``, ``edition_label`` and ``date`` for the printed line.
+    """
 
 
-def section_number(env: BuildEnvironment, docname: str, section: nodes.section) -> str | None:
-    numbers = env.toc_secnumbers.get(docname, {})
-    if not section["ids"]:
-        return None
-    found = numbers.get("#" + section["ids"][0])
-    if found is None and not isinstance(section.parent, nodes.section):
-        found = numbers.get("")  # the document's first heading has no anchor
-    return ".".join(map(str, found)) if found else None
+def cite_this_node(ed: Edition, sec: Section) -> cite_this:
+    ref = reference(ed, sec)
+    return cite_this(kind=sec.kind, number=sec.number, label=sec.label, reference=ref.text(),
+                     bibtex=ref.bibtex(), url=ref.url, publisher=ed.publisher, title=ed.title,
+                     edition_label=ed.edition_label, date=ed.date_human)
 
 
-def numbered_sections(env: BuildEnvironment, doctree: nodes.Node, docname: str):
-    for section in list(doctree.findall(nodes.section)):
-        if not section.children or not isinstance(section[0], nodes.title):
-            continue
-        owner = _docname_of(section, docname)
-        number = section_number(env, owner, section)
-        if number:
-            yield section, Section(owner, section["ids"][0], number, section[0].astext(),
-                                   chapter_name(env, owner))
-
-
-def chapter_name(env: BuildEnvironment, docname: str) -> str:
-    """A chapter's short name: its actors' names for an actor chapter ("EU and France" from
-    actors.yaml), else its title up to a colon ("Context: Russian forces ..." -> "Context")."""
-    names = [a["name"] for a in get_data(env).actors if a.get("chapter") == docname]
-    if names:
-        return " and ".join(names)
-    title = env.titles.get(docname)
-    return title.astext().split(":", 1)[0].strip() if title is not None else ""
-
-
-def html_block(ed: Edition, sec: Section) -> str:
-    ref = html.escape(section_reference(ed, sec))
-    bib = html.escape(section_bibtex(ed, sec))
-    what = "chapter" if sec.kind == "chapter" else "section"
-    return (
-        f'<details class="cite-this" data-section="{html.escape(sec.number)}" '
-        f'data-label="{html.escape(sec.label)}">'
+def visit_cite_this_html(self, node: cite_this) -> None:
+    """A quiet <details>: the reference and the BibTeX entry, each with a copy button."""
+    esc = html.escape
+    what = "chapter" if node["kind"] == "chapter" else "section"
+    self.body.append(
+        f'<details class="cite-this" data-section="{esc(node["number"])}" '
+        f'data-label="{esc(node["label"])}">'
         f'<summary>Cite this {what}</summary>'
-        f'<div class="cite-this-item"><p class="cite-this-ref briefing-copy">{ref}</p></div>'
-        f'<div class="cite-this-item"><pre class="cite-this-bibtex briefing-copy">{bib}</pre></div>'
+        f'<div class="cite-this-item"><p class="cite-this-ref briefing-copy">{esc(node["reference"])}</p></div>'
+        f'<div class="cite-this-item"><pre class="cite-this-bibtex briefing-copy">{esc(node["bibtex"])}</pre></div>'
         "</details>"
     )
+    raise nodes.SkipNode
 
 
-def latex_escape(text: str) -> str:
-    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
-    return "".join(table.get(ch, ch) for ch in text)
-
-
-def latex_line(ed: Edition, sec: Section) -> str:
-    url = reference(ed, sec).url
-    where = f"\\url{{{url}}}" if url else f"{latex_escape(NO_URL.lower())}"
-    if sec.kind == "chapter":
-        what = (f"{latex_escape(ed.publisher)}, \\emph{{{latex_escape(ed.title)}}}, "
-                f"{latex_escape(ed.edition_label)} ({latex_escape(ed.date_human)}), chapter~{sec.number}")
+def visit_cite_this_latex(self, node: cite_this) -> None:
+    """One line in small type: the full reference under a chapter, number and address under
+    a section (the book and edition are in the chapter's line and the running head)."""
+    tex = self.encode
+    url = node["url"]
+    where = f"\\url{{{url}}}" if url else tex(NO_URL.lower())
+    if node["kind"] == "chapter":
+        what = (f"{tex(node['publisher'])}, \\emph{{{tex(node['title'])}}}, "
+                f"{tex(node['edition_label'])} ({tex(node['date'])}), chapter~{node['number']}")
     elif url:
-        # The book and edition are in the chapter's line and the running head; the section's
-        # line gives what the PDF cannot show otherwise: its address (which names the edition).
-        what = f"\\S{sec.number}"
+        # The section's line gives what the PDF cannot show otherwise: its address (which names the edition).
+        what = f"\\S{node['number']}"
     else:
-        what = f"\\S{sec.number}, {latex_escape(ed.edition_label)}"
-    return (
-        "\n\\par{\\footnotesize\\sffamily\\color{black!55}"
-        f"Cite as: {what}, {where}\\par}}\\nopagebreak\n"  # stays with the text below
+        what = f"\\S{node['number']}, {tex(node['edition_label'])}"
+    # On lines of its own, as a raw block would be; \\nopagebreak keeps it with the text below.
+    self.body.append(
+        "\n\n\\par{\\footnotesize\\sffamily\\color{black!55}"
+        f"Cite as: {what}, {where}\\par}}\\nopagebreak\n\n"
     )
+    raise nodes.SkipNode
+
+
+def _skip(self, node) -> None:
+    raise nodes.SkipNode
 
 
 def add_cite_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    ed = edition_of(app)
-    fmt = app.builder.format
-    if fmt not in ("html", "latex"):
+    if app.builder.format not in ("html", "latex"):
         return
+    ed = edition_of(app)
     for section, sec in numbered_sections(app.env, doctree, docname):
-        if fmt == "html":
-            raw = nodes.raw("", html_block(ed, sec), format="html")
-        else:
-            raw = nodes.raw("", latex_line(ed, sec), format="latex")
-        section.insert(1, raw)
+        section.insert(1, cite_this_node(ed, sec))
 
 
 def note_edition(app: Sphinx, config) -> None:
@@ -228,8 +190,10 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", note_edition)
     app.add_directive("book-citation", BookCitation)
     app.add_node(book_contents)
+    app.add_node(cite_this, html=(visit_cite_this_html, None), latex=(visit_cite_this_latex, None),
+                 text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
     app.add_directive("book-contents", BookContents)
-    app.connect("doctree-resolved", fill_book_contents)
-    app.connect("doctree-resolved", add_cite_blocks)
+    app.connect("doctree-resolved", fill_book_contents, priority=order.LISTS_GENERATED)
+    app.connect("doctree-resolved", add_cite_blocks, priority=order.LISTS_GENERATED)
     app.add_js_file("briefing-cite.js", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

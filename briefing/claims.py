@@ -45,6 +45,8 @@ from sphinx.environment import BuildEnvironment
 from briefing import sourcetext
 from briefing.citations import CITES_ATTR
 from briefing.data import BookData, display, get_data
+from briefing.domain import store
+from briefing.places import nearest_section, section_title
 from briefing.judgments import CLASS as JUDGMENT_CLASS
 from briefing.quotations import QUOTE_ATTR
 
@@ -342,26 +344,7 @@ class LineFinder:
         return start
 
 
-def nearest_section(node: nodes.Node) -> nodes.section | None:
-    parent = node.parent
-    while parent is not None and not isinstance(parent, nodes.section):
-        parent = parent.parent
-    return parent
-
-
-def section_title(section) -> str:
-    if section is not None and section.children and isinstance(section[0], nodes.title):
-        return squash(section[0].astext())
-    return ""
-
-
 # --- doctree-read: ids, and the claims of the page --------------------------------------
-
-
-def _state(env: BuildEnvironment) -> dict[str, dict]:
-    if not hasattr(env, "briefing_claims"):
-        env.briefing_claims = {}
-    return env.briefing_claims
 
 
 def _assign(node: nodes.Element, wanted: str, taken: set[str]) -> str:
@@ -388,7 +371,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     def section_key(node) -> tuple[str, str]:
         section = nearest_section(node)
         sid = section["ids"][0] if section is not None and section["ids"] else docname.replace("/", "-")
-        return sid, section_title(section)
+        return sid, squash(section_title(section))
 
     finder = LineFinder(env.doc2path(docname))
     prose: list[Claim] = []
@@ -465,31 +448,22 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         if "briefing-relations" in box["classes"]:
             size = sum(1 for _ in box.findall(nodes.inline) if CITES_ATTR in _)
             places.append(("relations", size, *section_key(box)))
-    _state(env)[docname] = {"claims": prose + judgments, "places": places}
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _state(env).pop(docname, None)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in _state(other):
-            _state(env)[docname] = _state(other)[docname]
+    store(env, "claims")[docname] = {"claims": prose + judgments, "places": places}
 
 
 # --- the claims of the book ---------------------------------------------------------------
 
 
 def doc_claims(env: BuildEnvironment, docname: str) -> list[Claim]:
-    return list(_state(env).get(docname, {}).get("claims", []))
+    return list(store(env, "claims").get(docname, {}).get("claims", []))
 
 
 def data_place(env: BuildEnvironment, kind: str) -> tuple[str, str]:
     """(docname, section id) of the page showing the whole chronology or relations matrix."""
     found = []
-    for docname in sorted(_state(env)):
-        for k, size, sid, _ in _state(env)[docname].get("places", []):
+    claims = store(env, "claims")
+    for docname in sorted(claims):
+        for k, size, sid, _ in claims[docname].get("places", []):
             if k == kind:
                 found.append((-size, docname, sid))
     if not found:
@@ -570,6 +544,4 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.quotations")
     app.setup_extension("briefing.judgments")
     app.connect("doctree-read", collect)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

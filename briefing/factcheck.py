@@ -28,9 +28,8 @@ from sphinx.util import logging
 
 from briefing import claims as claims_mod
 from briefing import reviews
-from briefing.citations import doc_order
+from briefing.places import doc_order
 from briefing.data import display, get_data
-from briefing.quotations import texts as source_texts
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +133,7 @@ class FactCheckBuilder(Builder):
         env = self.env
         data = get_data(self.app)
         root = Path(data.root)
-        texts = source_texts(data)
+        texts = data.source_texts
         if texts is None:
             logger.warning("factcheck: the source texts are not available (../shared/sources beside "
                            "the repository, or BRIEFING_SOURCES): the sheet needs them to show the "

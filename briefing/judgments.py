@@ -22,7 +22,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from briefing.data import record_error
+from briefing.errors import record_error
 
 # The UK PHIA probability yardstick, as ../shared/BRIEFING-STYLE.md gives it.
 LIKELIHOOD = {

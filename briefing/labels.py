@@ -29,9 +29,9 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
-from sphinx.util import logging
 
-logger = logging.getLogger(__name__)
+from briefing import order
+from briefing.errors import record_error
 
 LABEL_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PUBLISHED = "_data/published-labels.txt"
@@ -54,63 +54,36 @@ def explicit_labels(document: nodes.document, section: nodes.Element) -> list[st
 class RequireSectionLabels(SphinxTransform):
     """Note each section without an explicit label; put the label first among its ids.
 
-    The problems are kept in the environment and reported at every build (check_labels),
-    not only when the page is read: an unchanged page is not re-read, and a build after a
-    failed one must fail again.
+    Problems go to the error ledger (briefing/errors.py), which reports them again at every
+    build until they are fixed, also when the unchanged page is not re-read.
     """
 
     default_priority = 700  # after docutils' PropagateTargets (260) moved labels onto sections
 
     def apply(self, **kwargs) -> None:
         docname = self.env.docname
-        problems = _problems(self.env)
-        problems.pop(docname, None)
         for section in self.document.findall(nodes.section):
             labels = explicit_labels(self.document, section)
             title = section[0].astext() if section.children and isinstance(section[0], nodes.title) else ""
             where = section[0] if section.children else section
-            location = f"{where.source or self.env.doc2path(docname)}:{where.line or 0}"
+            location = (docname, where.line or 0)
             if not labels:
                 depth = len([a for a in _ancestors(section) if isinstance(a, nodes.section)])
                 chapter = docname.rsplit("/", 1)[-1]
                 hint = chapter if depth == 0 else f"{chapter}-{_slug(title)}"
-                problems.setdefault(docname, []).append((location, (
+                record_error(self.env, location, (
                     f"section {title!r} has no label: add a label line `({hint})=` above this "
-                    "heading (labels are stable addresses; see AUTHORING.md)")))
+                    "heading (labels are stable addresses; see AUTHORING.md)"), subtype="label")
                 continue
             for label in labels:
                 if not LABEL_RE.match(label):
-                    problems.setdefault(docname, []).append((location, (
-                        f"label {label!r} is not lowercase-hyphenated (e.g. `(russia-levers)=`)")))
+                    record_error(self.env, location, (
+                        f"label {label!r} is not lowercase-hyphenated (e.g. `(russia-levers)=`)"),
+                        subtype="label")
             first = labels[0]
             if first in section["ids"] and section["ids"][0] != first:
                 section["ids"].remove(first)
                 section["ids"].insert(0, first)
-
-
-def _problems(env: BuildEnvironment) -> dict[str, list[tuple[str, str]]]:
-    if not hasattr(env, "briefing_label_problems"):
-        env.briefing_label_problems = {}
-    return env.briefing_label_problems
-
-
-def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _problems(env).pop(docname, None)
-
-
-def merge_info(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    mine = _problems(env)
-    for docname, found in _problems(other).items():
-        if docname in docnames:
-            mine[docname] = found
-
-
-def check_labels(app: Sphinx, env: BuildEnvironment) -> None:
-    for docname in sorted(_problems(env)):
-        if docname not in env.all_docs:
-            continue
-        for location, message in _problems(env)[docname]:
-            logger.warning(message, location=location, type="briefing", subtype="label")
 
 
 def _ancestors(node: nodes.Node):
@@ -159,13 +132,15 @@ def config_inited(app: Sphinx, config) -> None:
 def register_redirected_labels(app: Sphinx, env: BuildEnvironment) -> None:
     """Old label -> the new label's place, in the std domain (refs, objects.inv)."""
     std = env.domains.standard_domain
-    env.briefing_label_conflicts = set()
     for old, new in app.config.briefing_label_redirects.items():
-        if old in std.labels and std.labels[old] != std.labels.get(new):
-            env.briefing_label_conflicts.add(old)  # a page still defines it: reported below
-        elif new in std.labels:
+        if not _still_defined(std, old, new) and new in std.labels:
             std.labels[old] = std.labels[new]
             std.anonlabels[old] = std.anonlabels[new]
+
+
+def _still_defined(std, old: str, new: str) -> bool:
+    """A page still defines the redirected label (once registered, it points where new does)."""
+    return old in std.labels and std.labels[old] != std.labels.get(new)
 
 
 def check_published(app: Sphinx, env: BuildEnvironment) -> None:
@@ -183,23 +158,19 @@ def check_published(app: Sphinx, env: BuildEnvironment) -> None:
         return f"{redirects_path}:{line}"
 
     for old, new in redirects.items():
-        if old in getattr(env, "briefing_label_conflicts", ()):
-            logger.warning("redirect %s -> %s: label %r still exists in the book; drop the redirect",
-                           old, new, old, location=where(old),
-                           type="briefing", subtype="label")
+        if _still_defined(std, old, new):
+            record_error(env, where(old), f"redirect {old} -> {new}: label {old!r} still exists "
+                         "in the book; drop the redirect", subtype="label")
         elif new not in defined:
-            logger.warning("redirect %s -> %s: the new label %r does not exist",
-                           old, new, new, location=where(old),
-                           type="briefing", subtype="label")
+            record_error(env, where(old), f"redirect {old} -> {new}: the new label {new!r} does "
+                         "not exist", subtype="label")
     for label, lineno in read_published(srcdir):
         if label in defined or label in redirects:
             continue
-        logger.warning(
-            "published label %r no longer exists: readers' citations point at it. Restore the "
-            "label `(%s)=`, or declare where it went in docs/%s (labels: {%s: new-label})",
-            label, label, REDIRECTS, label, location=f"{path}:{lineno}",
-            type="briefing", subtype="label",
-        )
+        record_error(env, f"{path}:{lineno}", (
+            f"published label {label!r} no longer exists: readers' citations point at it. Restore "
+            f"the label `({label})=`, or declare where it went in docs/{REDIRECTS} "
+            f"(labels: {{{label}: new-label}})"), subtype="label")
 
 
 def keep_old_anchors(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -257,15 +228,13 @@ def latex_secnumdepth(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    app.setup_extension("briefing.errors")
     app.setup_extension("sphinx_reredirects")
     app.add_config_value("briefing_label_redirects", {}, "env", types=[dict])
     app.add_transform(RequireSectionLabels)
     app.connect("config-inited", config_inited)
-    app.connect("env-updated", register_redirected_labels)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
-    app.connect("env-check-consistency", check_labels)
-    app.connect("env-check-consistency", check_published)
+    app.connect("env-updated", register_redirected_labels, priority=order.CROSS_CHECKS)
+    app.connect("env-updated", check_published, priority=order.CROSS_CHECKS)  # after the above
     app.connect("doctree-resolved", keep_old_anchors)
     app.connect("html-page-context", anchor_redirect_script)
     app.connect("env-updated", latex_secnumdepth)

@@ -23,8 +23,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
+from briefing import order
 from briefing.citations import note_listing_page
 from briefing.data import get_data
+from briefing.domain import store
+from briefing.places import nearest_section, section_title
 from briefing.judgments import CLASS as JUDGMENT, LIKELIHOOD
 
 SUMMARY, JUDGMENTS = "summary", "key-judgments"
@@ -44,12 +47,6 @@ class AtAGlanceDirective(SphinxDirective):
         return [node]
 
 
-def _judgments(env: BuildEnvironment) -> dict[str, list[dict]]:
-    if not hasattr(env, "briefing_glance"):
-        env.briefing_glance = {}
-    return env.briefing_glance
-
-
 def statement(box: nodes.Element) -> str:
     """The judgment's own words: its paragraphs less the 'Assessment: ...' head."""
     parts = [p.astext() for p in box.findall(nodes.paragraph)
@@ -62,24 +59,12 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     for box in doctree.findall(nodes.container):
         if JUDGMENT not in box.get("classes", []) or "briefing_likelihood" not in box:
             continue
-        section = box.parent
-        while section is not None and not isinstance(section, nodes.section):
-            section = section.parent
-        title = section[0].astext() if section is not None and isinstance(section[0], nodes.title) else ""
+        section = nearest_section(box)
+        title = section_title(section)
         found.append({"section": section["ids"][0] if section is not None and section["ids"] else "",
                       "title": title, "likelihood": box["briefing_likelihood"],
                       "confidence": box["briefing_confidence"], "text": statement(box)})
-    _judgments(app.env)[app.env.docname] = found
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _judgments(env).pop(docname, None)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in _judgments(other):
-            _judgments(env)[docname] = _judgments(other)[docname]
+    store(app.env, "glance")[app.env.docname] = found
 
 
 def _card(body: list[nodes.Node], classes=()) -> nodes.container:
@@ -120,7 +105,7 @@ def _assessment(j: dict) -> nodes.paragraph:
 def render(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
     env = app.env
     out: list[nodes.Node] = []
-    judgments = _judgments(env)
+    judgments = store(env, "glance")
     bottom = (judgments.get(SUMMARY) or [None])[0]
     if bottom is not None:
         title = bottom["title"].split(":", 1)[1].strip() if ":" in bottom["title"] else bottom["title"]
@@ -175,7 +160,5 @@ def setup(app: Sphinx) -> dict:
     app.add_node(glance, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_directive("at-a-glance", AtAGlanceDirective)
     app.connect("doctree-read", collect)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
-    app.connect("doctree-resolved", resolve, priority=550)
+    app.connect("doctree-resolved", resolve, priority=order.GLANCE_GENERATED)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

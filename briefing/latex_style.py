@@ -6,14 +6,22 @@ conf.py stays configuration.
 
 from __future__ import annotations
 
+from sphinx.util import texescape
+
 from briefing.edition import Edition
 
 
 def _tex(text: str) -> str:
-    """Escape the characters LaTeX treats specially in running text."""
-    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
-    return "".join(table.get(ch, ch) for ch in text)
+    """Text for LaTeX, escaped as Sphinx's LaTeX writer escapes it (conf.py runs before the
+    LaTeX builder has set up Sphinx's escaping tables, hence ``init``)."""
+    texescape.init()
+    return texescape.escape(text, "xelatex")
+
+
+def _pdf_string(text: str) -> str:
+    """Text for hyperref's PDF strings (title, author): escaped, but with plain hyphens, as
+    hyperref would drop Sphinx's \\sphinxhyphen here ("Armenia-Russia" -> "ArmeniaRussia")."""
+    return _tex(text).replace(r"\sphinxhyphen{}", "-")
 
 
 def _information_line(ed: Edition) -> str:
@@ -99,9 +107,9 @@ def latex_elements(ed: Edition) -> dict[str, str]:
   \hyphenpenalty\@M\exhyphenpenalty\@M}}
 \makeatother
 \hypersetup{{
-  pdftitle={{{title} ({_tex(ed.edition_label)})}},
-  pdfauthor={{{publisher}}},
-  pdfsubject={{{subtitle}}},
+  pdftitle={{{_pdf_string(ed.title)} ({_pdf_string(ed.edition_label)})}},
+  pdfauthor={{{_pdf_string(ed.publisher)}}},
+  pdfsubject={{{_pdf_string(ed.subtitle)}}},
   pdfkeywords={{Armenia, Russia, Russian border guards, Armenian border, South Caucasus, CSTO, EU Mission in Armenia, briefing}},
   pdflang={{en-GB}},
   pdfdisplaydoctitle=true,

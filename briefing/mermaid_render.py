@@ -33,6 +33,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib.mermaid import Mermaid, mermaid
 
+from briefing import order
+from briefing.domain import domain, store
+from briefing.errors import record_error
+
 logger = logging.getLogger(__name__)
 
 RENDERER_VERSION = "3"
@@ -144,13 +148,7 @@ def remember_cache_dir(app: Sphinx) -> None:
     app.builder.briefing_mermaid_cache = cache_dir(app)
 
 
-# --- collecting: env state ----------------------------------------------------------
-
-
-def _diagrams(env: BuildEnvironment) -> dict[str, list[Diagram]]:
-    if not hasattr(env, "briefing_mermaid"):
-        env.briefing_mermaid = {}
-    return env.briefing_mermaid
+# --- collecting: the diagrams of each page ----------------------------------------------------------
 
 
 def collect_diagrams(app: Sphinx, doctree: nodes.document) -> None:
@@ -161,28 +159,13 @@ def collect_diagrams(app: Sphinx, doctree: nodes.document) -> None:
         key = diagram_key(app, code)
         node["briefing_key"] = key
         if not ACC_TITLE.search(code) and not node.get("alt"):
-            logger.warning(
-                "Mermaid diagram has no accessible name: add an 'accTitle: …' line to it "
-                "or an :alt: option",
-                location=node,
-                type="briefing",
-                subtype="mermaid",
-            )
+            record_error(env, (env.docname, node.line or 0),
+                         "Mermaid diagram has no accessible name: add an 'accTitle: …' line to "
+                         "it or an :alt: option", subtype="mermaid")
         found.append(
             Diagram(key, code, env.docname, node.source or env.doc2path(env.docname), node.line or 0)
         )
-    _diagrams(env)[env.docname] = found
-
-
-def purge_diagrams(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _diagrams(env).pop(docname, None)
-
-
-def merge_diagrams(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    mine = _diagrams(env)
-    for docname in docnames:
-        if docname in _diagrams(other):
-            mine[docname] = _diagrams(other)[docname]
+    store(env, "diagrams")[env.docname] = found
 
 
 # --- rendering: one batch -----------------------------------------------------------
@@ -196,12 +179,11 @@ def render_missing(app: Sphinx, env: BuildEnvironment) -> list[str]:
     want_pdf = needs_pdf(app)
     todo: dict[str, Diagram] = {}
     total: set[str] = set()
-    for docname in sorted(_diagrams(env)):
-        for diagram in _diagrams(env)[docname]:
-            total.add(diagram.key)
-            svg, pdf = cached_paths(app, diagram.key)
-            if not svg.exists() or (want_pdf and not pdf.exists()):
-                todo.setdefault(diagram.key, diagram)
+    for diagram in domain(env).records("diagrams"):
+        total.add(diagram.key)
+        svg, pdf = cached_paths(app, diagram.key)
+        if not svg.exists() or (want_pdf and not pdf.exists()):
+            todo.setdefault(diagram.key, diagram)
 
     rendered = _render_batch(app, list(todo.values()), want_pdf) if todo else 0
     logger.info(
@@ -469,9 +451,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", remember_cache_dir)
     app.connect("builder-inited", add_zoom_assets)
     app.connect("doctree-read", collect_diagrams)
-    app.connect("env-purge-doc", purge_diagrams)
-    app.connect("env-merge-info", merge_diagrams)
-    app.connect("env-updated", render_missing)
+    app.connect("env-updated", render_missing, priority=order.DIAGRAMS_RENDERED)
     # The cache keys are computed at read time, so a change to MERMAID_CONFIG must re-read
     # every document: the package's env_version (briefing.code_version) sees to that.
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

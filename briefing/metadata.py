@@ -23,7 +23,9 @@ import re
 
 from sphinx.application import Sphinx
 
-from briefing.cite_this import edition_of, numbered_sections
+from briefing import order
+from briefing.cite_this import edition_of
+from briefing.places import numbered_sections
 from briefing.reference import Reference, reference
 
 DC_SCHEMAS = (
@@ -88,5 +90,5 @@ def setup(app: Sphinx) -> dict:
         # sphinx-sitemap would warn, which fails the build).
         app.setup_extension("sphinx_sitemap")
     # After sphinxext-opengraph (priority 500) has added its tags.
-    app.connect("html-page-context", add_metadata, priority=600)
+    app.connect("html-page-context", add_metadata, priority=order.METADATA_ADDED)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,6 +28,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.texescape import escape
 
+from briefing import order
+
 SHORT_TITLE = 48  # characters of a chapter title that fit the running header beside "§12.10"
 
 # Characters of the table font (\small) across the text block (kept low: capitals are wide),
@@ -243,9 +245,9 @@ def diagrams_as_figures(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def setup(app: Sphinx) -> dict:
-    app.connect("doctree-resolved", page_references, priority=950)
-    app.connect("doctree-resolved", diagrams_as_figures, priority=900)
-    app.connect("doctree-resolved", chapter_marks, priority=900)
+    app.connect("doctree-resolved", page_references, priority=order.PAGE_REFERENCES)
+    app.connect("doctree-resolved", diagrams_as_figures, priority=order.PRINT_LAID_OUT)
+    app.connect("doctree-resolved", chapter_marks, priority=order.PRINT_LAID_OUT)
     # Late: after the people table, the source register and the relations' print form exist.
-    app.connect("doctree-resolved", tables_for_print, priority=900)
+    app.connect("doctree-resolved", tables_for_print, priority=order.PRINT_LAID_OUT)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,15 +28,19 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from briefing import order
 from briefing import sourcetext
-from briefing.citations import cite, note_listing_page, section_link, section_of, section_sort_key, doc_order
-from briefing.data import depend, display, get_data, record_error
+from briefing.citations import cite, note_listing_page
+from briefing.data import depend, display, get_data
+from briefing.data.model import QUOTATION_RECORD
+from briefing.domain import domain, store
+from briefing.errors import record_error
+from briefing.places import Place, links_to, place_of
 from briefing.tables import table
 
 logger = logging.getLogger(__name__)
 
 QUOTE_ATTR = "briefing_quote"
-RECORD = "quotations.json"
 TARGET = re.compile(r"^(?P<quote>.*?)\s*<(?:(?P<speaker>[\w-]+)@)?(?P<cite>[^<>@]+)>\s*$", re.S)
 SINGLE = re.compile(r"^\s*([a-z]+)\s*:\s*(\d+)\s*$")
 
@@ -45,28 +49,12 @@ SINGLE = re.compile(r"^\s*([a-z]+)\s*:\s*(\d+)\s*$")
 
 
 def texts(data) -> dict[str, dict[int, str]] | None:
-    """The source paragraphs, or None when the texts are not available (cached per run)."""
-    if "texts" not in data.cache:
-        directory = sourcetext.sources_dir(data.root)
-        data.cache["texts"] = (
-            {key: sourcetext.read_paragraphs(directory, key) for key in sourcetext.SOURCES}
-            if directory else None
-        )
-    return data.cache["texts"]
+    """The source paragraphs, or None when the texts are not available."""
+    return data.source_texts
 
 
 def record_path(data) -> Path:
-    return data.directory / RECORD
-
-
-def read_record(data) -> dict[tuple[str, int, str], dict]:
-    if "record" not in data.cache:
-        path = record_path(data)
-        entries = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
-        data.cache["record"] = {
-            (e["key"], e["paragraph"], sourcetext.normalise(e["quote"])): e for e in entries
-        }
-    return data.cache["record"]
+    return data.directory / QUOTATION_RECORD
 
 
 def nearest(paragraph: str, quote: str) -> str:
@@ -99,7 +87,7 @@ def verify(env: BuildEnvironment, quote: str, key: str, para: int, location) -> 
                      f"Quote the source exactly (only whitespace, quote marks and dashes may differ)")
         return False
     env.note_dependency(str(record_path(data)))
-    entry = read_record(data).get((key, para, wanted))
+    entry = data.quotation_record.get((key, para, wanted))
     where = display(record_path(data), data.root)
     if entry is None:
         record_error(env, location,
@@ -234,17 +222,7 @@ class Quoted:
     key: str
     paragraph: int
     speaker: str | None
-    docname: str
-    anchor: str
-    section_id: str
-    title: str
-    parents: tuple = ()
-
-
-def _state(env: BuildEnvironment) -> dict[str, list[Quoted]]:
-    if not hasattr(env, "briefing_quotes"):
-        env.briefing_quotes = {}
-    return env.briefing_quotes
+    place: Place
 
 
 def collect(app: Sphinx, doctree: nodes.document) -> None:
@@ -254,24 +232,13 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         if QUOTE_ATTR not in node:
             continue
         q = node[QUOTE_ATTR]
-        toc_anchor, sid, title, parents = section_of(node, doctree)
-        found.append(Quoted(q["quote"], q["key"], q["paragraph"], q["speaker"], env.docname,
-                            toc_anchor, sid, title, parents))
-    _state(env)[env.docname] = found
-
-
-def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _state(env).pop(docname, None)
-
-
-def merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in _state(other):
-            _state(env)[docname] = _state(other)[docname]
+        found.append(Quoted(q["quote"], q["key"], q["paragraph"], q["speaker"],
+                            place_of(node, doctree, env.docname)))
+    store(env, "quotes")[env.docname] = found
 
 
 def all_quotes(env: BuildEnvironment) -> list[Quoted]:
-    return [q for docname in sorted(_state(env)) for q in _state(env)[docname]]
+    return list(domain(env).records("quotes"))
 
 
 def write_record(app: Sphinx, env: BuildEnvironment) -> None:
@@ -279,7 +246,7 @@ def write_record(app: Sphinx, env: BuildEnvironment) -> None:
     asked to by ``briefing_update_quotation_record``; otherwise only say if it is stale."""
     data = get_data(app)
     source_texts = texts(data)
-    if source_texts is None or any(getattr(env, "briefing_errors", {}).values()):
+    if source_texts is None or any(store(env, "errors").values()):
         return
     entries = {}
     for q in all_quotes(env):
@@ -326,8 +293,7 @@ class PeopleQuotedDirective(SphinxDirective):
 
 def render_people(app: Sphinx, fromdoc: str) -> nodes.Node:
     env = app.env
-    data = get_data(app)
-    order = doc_order(env)
+    data = get_data(env)
     by_speaker: dict[str, dict[tuple, list[Quoted]]] = {}
     for q in all_quotes(env):
         if q.speaker:
@@ -350,15 +316,7 @@ def render_people(app: Sphinx, fromdoc: str) -> nodes.Node:
             if c is not None:
                 p += c
             p += nodes.Text(". Quoted in ")
-            seen = []
-            for place in sorted(places, key=lambda q: section_sort_key(env, q.docname, q.anchor, order, q.parents)):
-                if (place.docname, place.anchor) in seen:
-                    continue
-                if seen:
-                    p += nodes.Text("; ")
-                seen.append((place.docname, place.anchor))
-                p += section_link(app, fromdoc, place.docname, place.section_id, place.anchor, place.title,
-                                  place.parents)
+            p.extend(links_to(app, fromdoc, (q.place for q in places)))
             p += nodes.Text(".")
             item += p
             said += item
@@ -384,9 +342,7 @@ def setup(app: Sphinx) -> dict:
     app.add_node(people_quoted, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.add_directive("people-quoted", PeopleQuotedDirective)
     app.connect("doctree-read", collect)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
     app.add_config_value("briefing_update_quotation_record", False, "", types=[bool])
-    app.connect("env-updated", write_record, priority=900)
-    app.connect("doctree-resolved", resolve, priority=500)
+    app.connect("env-updated", write_record, priority=order.RECORDS_REFRESHED)
+    app.connect("doctree-resolved", resolve, priority=order.LISTS_GENERATED)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

@@ -26,9 +26,11 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from briefing import order
 from briefing.chronology import actor_link
 from briefing.citations import cite
-from briefing.data import depend, get_data, record_error
+from briefing.data import depend, get_data
+from briefing.errors import record_error
 from briefing.mermaidtext import diagram, escape
 from briefing.tables import table
 
@@ -335,7 +337,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.citations")
     app.setup_extension("briefing.print_edition")
     app.add_directive("relations", RelationsDirective)
-    app.connect("doctree-resolved", relations_for_print, priority=700)
-    app.connect("doctree-resolved", relations_for_screen, priority=700)
+    app.connect("doctree-resolved", relations_for_print, priority=order.RELATIONS_SHAPED)
+    app.connect("doctree-resolved", relations_for_screen, priority=order.RELATIONS_SHAPED)
     app.connect("html-page-context", add_matrix_script)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}

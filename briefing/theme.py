@@ -10,6 +10,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from briefing import order
+
 STATIC = Path(__file__).parent / "static"
 
 
@@ -69,7 +71,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", add_static_path)
     # Last of the page-context handlers: others add per-page files (the previews' data) to
     # the builder's list, which this handler replaces with a filtered copy.
-    app.connect("html-page-context", load_only_used_assets, priority=900)
+    app.connect("html-page-context", load_only_used_assets, priority=order.PAGE_FINISHED)
     app.setup_extension("briefing.landing")  # the landing page's cards ({at-a-glance})
     app.add_css_file("briefing.css")
     app.connect("builder-inited", add_reader_scripts)

@@ -21,12 +21,14 @@ import lxml.etree
 import lxml.html
 import pytest
 import yaml
+from docutils import nodes
 from pybtex.database import parse_string
+from sphinx.util import texescape
 
 from briefing import cite_this, metadata
 from briefing.edition import Edition, edition
 from briefing.reference import NO_URL, Section, cff_text, reference
-from citable import norm, page_order, soup
+from book_pages import norm, page_order, soup
 from conftest import ROOT, run_build
 
 BASE = "https://books.example.org/armenia-russia/"  # a test address (RFC 2606), never the book's
@@ -228,13 +230,35 @@ def test_without_an_address_no_page_names_one(html_dir):
 # -- one function of (edition, section) -------------------------------------------------------
 
 
+class _Writer:
+    """The part of a Sphinx translator the cite-this visitors use."""
+
+    def __init__(self, encode):
+        self.body: list[str] = []
+        self.encode = encode
+
+
+def drawn(visit, node, encode=str) -> str:
+    writer = _Writer(encode)
+    with pytest.raises(nodes.SkipNode):
+        visit(writer, node)
+    return "".join(writer.body)
+
+
+def latex_text(text: str) -> str:
+    texescape.init()
+    return texescape.escape(text, "xelatex")
+
+
 def all_forms(ed: Edition) -> dict[str, str]:
     chapter = Section("actors/russia", "russia", "7", "Russia")
     section = Section("actors/russia", "russia-levers", "7.4", "Levers")
     forms = {
-        "cite block (HTML)": cite_this.html_block(ed, section),
-        "cite line (PDF, chapter)": cite_this.latex_line(ed, chapter),
-        "cite line (PDF, section)": cite_this.latex_line(ed, section),
+        "cite block (HTML)": drawn(cite_this.visit_cite_this_html, cite_this.cite_this_node(ed, section)),
+        "cite line (PDF, chapter)": drawn(cite_this.visit_cite_this_latex,
+                                          cite_this.cite_this_node(ed, chapter), latex_text),
+        "cite line (PDF, section)": drawn(cite_this.visit_cite_this_latex,
+                                          cite_this.cite_this_node(ed, section), latex_text),
         "page metadata": metadata.head_html(reference(ed, chapter), [reference(ed, section)]),
         "CITATION.cff": yaml.safe_dump(reference(ed).cff()),
     }

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from citable import norm, numbered_html_headings, page_order, soup
+from briefing.edition import edition
+from book_pages import norm, numbered_html_headings, page_order, soup
+from conftest import ROOT
 
 # The page: A4 with Sphinx's 1 inch margins, which the print edition keeps. Coordinates are
 # PDF points from the top left corner, as pdftotext reports them.
@@ -405,6 +407,11 @@ def test_pdf_metadata_is_print_ready(pdf_path):
     info = reader.metadata
     for field in ("/Title", "/Author", "/Subject", "/Keywords"):
         assert info.get(field), f"the PDF has no {field}"
+    # The fields say what the edition says, letter for letter (LaTeX mark-up such as
+    # Sphinx's \sphinxhyphen must not eat characters on the way into the PDF's strings).
+    ed = edition(ROOT)
+    assert (info["/Title"], info["/Author"], info["/Subject"]) == (
+        f"{ed.title} ({ed.edition_label})", ed.publisher, ed.subtitle)
     assert str(reader.trailer["/Root"].get("/Lang", "")).startswith("en"), "the PDF declares no language"
 
 

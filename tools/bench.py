@@ -87,7 +87,7 @@ def copy_book(dest: Path) -> Path:
 
 def diagram_codes(out: Path) -> list[str]:
     env = pickle.loads((out / "doctrees" / "html" / "environment.pickle").read_bytes())
-    codes = {d.key: d.code for ds in env.briefing_mermaid.values() for d in ds}
+    codes = {d.key: d.code for ds in env.domaindata["briefing"]["diagrams"].values() for d in ds}
     return [codes[k] for k in sorted(codes)]
 
 
