@@ -93,7 +93,7 @@ test: install
 .PHONY: check
 check: install
 	$(PY) tools/build.py html
-	$(PY) -m pytest -n 0 -q tests/test_content_registers.py tests/test_evidence_data.py tests/test_dependencies.py
+	$(PY) -m pytest -n 0 -q tests/test_content_registers.py tests/test_data_files.py tests/test_dependencies.py
 
 live: install
 	$(VENV)/bin/sphinx-autobuild -c . docs $(OUT)/live --host 127.0.0.1 --port 8000

@@ -11,7 +11,7 @@ import subprocess
 import yaml
 
 from briefing.edition import edition, information_date
-from citable import norm, soup
+from book_pages import norm, soup
 from conftest import ROOT
 
 

@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, SOURCES, copy_book, plain_env, run_build
-from evidence_book import CACHE, fixture_copy, replace_in
+from fixture_book import CACHE, fixture_copy, replace_in
 
 from briefing import sourcetext
 

@@ -22,7 +22,7 @@ import yaml
 from briefing.edition import ENV_BASE_URL, ENV_RTD_URL, addresses, edition
 from briefing.labels import BUILTIN_LABELS
 from briefing.reference import NO_URL
-from citable import inventory
+from book_pages import inventory
 from conftest import ROOT, run_build
 
 PUBLISH = ROOT / "tools" / "publish.py"

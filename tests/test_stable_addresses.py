@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from citable import headings, inventory, page_order, published_labels, soup
+from book_pages import headings, inventory, page_order, published_labels, soup
 from conftest import ROOT, run_build
 
 CACHE = ROOT / ".cache" / "mermaid"
@@ -63,7 +63,7 @@ def test_unlabelled_section_fails_the_build_at_file_and_line(book_copy, tmp_path
     line = line_of(page, "## A heading without a label")
     result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
     assert result.returncode != 0, "a section without a label must fail the build"
-    assert re.search(rf"docs/context\.md:{line}: WARNING: section 'A heading without a label' has no label: "
+    assert re.search(rf"docs/context\.md:{line}: ERROR: section 'A heading without a label' has no label: "
                      r"add a label line `\(context-a-heading-without\)=` above this heading",
                      result.output), result.output[-3000:]
 
@@ -75,7 +75,7 @@ def test_removing_a_published_label_fails_the_build(book_copy, tmp_path):
     line = line_of(published, label)
     result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
     assert result.returncode != 0, "renaming a published label without a redirect must fail the build"
-    assert f"published-labels.txt:{line}: WARNING: published label {label!r} no longer exists" in result.output, \
+    assert f"published-labels.txt:{line}: ERROR: published label {label!r} no longer exists" in result.output, \
         result.output[-3000:]
 
 
@@ -124,9 +124,9 @@ def test_a_wrong_redirect_fails_the_build_at_its_line(book_copy, tmp_path):
         f"labels:\n  {label}: summary\n  retired-label: no-such-label\npages: {{}}\n")
     result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
     assert result.returncode != 0, "a redirect that cannot be right must fail the build"
-    assert (f"redirects.yaml:2: WARNING: redirect {label} -> summary: label {label!r} still exists"
+    assert (f"redirects.yaml:2: ERROR: redirect {label} -> summary: label {label!r} still exists"
             in result.output), result.output[-3000:]
-    assert ("redirects.yaml:3: WARNING: redirect retired-label -> no-such-label: "
+    assert ("redirects.yaml:3: ERROR: redirect retired-label -> no-such-label: "
             "the new label 'no-such-label' does not exist" in result.output), result.output[-3000:]
 
 

@@ -1,5 +1,5 @@
-"""Helpers for the citable-book tests (tests/test_citable_*.py): read headings, cite blocks
-and the inventory out of a built book."""
+"""Reading a built book as its readers meet it: headings, cite blocks
+and the inventory."""
 
 from __future__ import annotations
 

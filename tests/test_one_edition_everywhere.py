@@ -9,7 +9,7 @@ import yaml
 from pybtex.database import parse_string
 
 from briefing.edition import edition
-from citable import norm, soup
+from book_pages import norm, soup
 from conftest import ROOT
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from briefing.sourcetext import SOURCES, digest, read_paragraphs
 from conftest import ROOT
-from evidence_book import build, fixture_copy, line_of
+from fixture_book import build, fixture_copy, line_of
 
 RECORD = "docs/_data/quotations.json"
 

@@ -9,7 +9,7 @@ import pytest
 from briefing.data import load, parse_date, parse_passages
 from briefing.mermaidtext import escape, short
 from conftest import ROOT
-from evidence_book import FIXTURE
+from fixture_book import FIXTURE
 
 SOURCES = {"cw": {"paragraphs": 20}, "emp": {"paragraphs": 57}}
 

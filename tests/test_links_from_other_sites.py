@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from citable import headings, inventory, published_labels, soup
+from book_pages import headings, inventory, published_labels, soup
 
 
 def test_objects_inv_resolves_every_published_label(html_dir):

@@ -1,4 +1,4 @@
-"""Helpers for the evidence-layer tests: a small fixture book built with the real extensions.
+"""A small fixture book built with the real extensions, for exact comparisons.
 
 The fixture (tests/fixtures/evidence_book) has known citations, quotations and chronology,
 so backlinks and timelines can be compared exactly. ``sources.yaml`` is copied from the real

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from evidence_book import backlinks, build, fixture_copy, replace_in, squash
+from fixture_book import backlinks, build, fixture_copy, replace_in, squash
 
 # What the fixture cites, section by section (hand-written prose, and the generated tables:
 # the Russia timeline in alpha "Two"; the master timeline, handover, relations and names

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence_book import build, fixture_copy, line_of, replace_in
+from fixture_book import build, fixture_copy, line_of, replace_in
 
 
 def append_paragraph(root, docname: str, text: str) -> tuple[str, int]:

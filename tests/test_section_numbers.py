@@ -7,7 +7,7 @@ import subprocess
 
 from pypdf import PdfReader
 
-from citable import appendix_pages, headings, norm, numbered_html_headings, page_order
+from book_pages import appendix_pages, headings, norm, numbered_html_headings, page_order
 
 LATEX_BACK_MATTER = {"Bibliography", "Index"}
 OUTLINE_ENTRY = re.compile(r"^(\d+(?:\.\d+)*)\s+(.*)$")

@@ -9,7 +9,7 @@ import yaml
 from pybtex.database import parse_string
 
 from briefing.edition import edition
-from citable import headings, norm, numbered_html_headings, page_order, soup
+from book_pages import headings, norm, numbered_html_headings, page_order, soup
 from conftest import ROOT
 
 

@@ -11,7 +11,7 @@ from docutils import nodes
 
 from briefing.sourcetext import normalise
 from conftest import ROOT, copy_book
-from evidence_book import build, fixture_copy, replace_in, squash
+from fixture_book import build, fixture_copy, replace_in, squash
 
 ENTITY = re.compile(r"#(\d+);")
 
