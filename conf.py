@@ -65,6 +65,9 @@ html_title = f"{_ed.title} — {_ed.edition_label}"
 html_static_path = []
 html_last_updated_fmt = None
 html_copy_source = False
+# The book defines no index entries: the generated index page would be an empty shell that
+# every page links to (rel="index"), and writing it costs every build, no-op included.
+html_use_index = False
 html_show_sourcelink = False
 html_permalinks = True
 html_secnumber_suffix = " "  # "5.2 Title", as in the PDF
