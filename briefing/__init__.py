@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-# Order matters only where a module uses another's nodes or env state at setup time.
+# Order matters only where a module uses another's nodes at setup time; the order of event
+# handlers between modules is in briefing/order.py.
 MODULES = [
     "briefing.domain",
     "briefing.errors",

@@ -106,7 +106,7 @@ class SourceRole(SphinxRole):
         return [node], []
 
 
-# --- env state: who cites what -------------------------------------------------------
+# --- who cites what (the domain's citations store) -------------------------------------------------------
 
 
 @dataclass(frozen=True)

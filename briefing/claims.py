@@ -21,8 +21,8 @@ A *claim* is one citation together with the text it supports:
 At doctree-read every prose citation gets a stable id (``<section id>--c<n>``, the n-th
 prose citation directly in that section) and every judgment box one (``<section id>--j<n>``),
 so the HTML edition has an anchor for each; the rows of the full timeline get
-``<entry id>--event``. The claims of each page are kept in the environment (purged and
-merged like the citations), for the ``factcheck`` builder (briefing/factcheck.py).
+``<entry id>--event``. The claims of each page are kept in the briefing domain's ``claims``
+store, for the ``factcheck`` builder (briefing/factcheck.py).
 
 A claim's *digest* is the sha256 of its normalised text, its passages and the sha256 of
 each cited paragraph as ``sources.yaml`` gives it: editing the sentence or re-deriving a

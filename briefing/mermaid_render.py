@@ -3,8 +3,8 @@
 Authors write ordinary ``{mermaid}`` directives (sphinxcontrib-mermaid); the evidence
 extensions generate more. This module:
 
-* records, per document, every diagram's code and location (env state, purged and merged
-  so that incremental and parallel builds agree);
+* records, per document, every diagram's code and location (the briefing domain's
+  ``diagrams`` store, so that incremental and parallel builds agree);
 * after reading, renders the diagrams missing from the cache in one Node process that
   drives one Chromium page (``node/render.mjs``);
 * writes them into the page as inline SVG (HTML, EPUB) or as vector PDF (LaTeX).

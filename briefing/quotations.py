@@ -213,7 +213,7 @@ class QuotationDirective(SphinxDirective):
         return [block]
 
 
-# --- env state: who is quoted where ------------------------------------------------------
+# --- who is quoted where (the domain's quotes store) ------------------------------------------------------
 
 
 @dataclass(frozen=True)
