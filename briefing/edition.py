@@ -107,7 +107,8 @@ class Edition:
         return self.url + EPUB_NAME if self.url else ""
 
 
-def _source_date_epoch(root: Path, environ: Mapping[str, str]) -> int:
+def source_date_epoch(root: Path, environ: Mapping[str, str]) -> int:
+    """The date every build of a commit carries: SOURCE_DATE_EPOCH, else the commit's time."""
     value = environ.get("SOURCE_DATE_EPOCH")
     if value:
         return int(value)
@@ -216,5 +217,5 @@ def edition(root: Path = ROOT, environ: Mapping[str, str] | None = None) -> Edit
     chronology = root / "docs" / "_data" / "chronology.yaml"
     mtime = chronology.stat().st_mtime_ns if chronology.is_file() else 0
     pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
-    return _edition(root, pyproject, _source_date_epoch(root, environ), environ.get(ENV_BASE_URL, ""),
+    return _edition(root, pyproject, source_date_epoch(root, environ), environ.get(ENV_BASE_URL, ""),
                     environ.get(ENV_RTD_URL, ""), mtime)

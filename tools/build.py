@@ -23,25 +23,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from briefing.edition import source_date_epoch
+
 ROOT = Path(__file__).resolve().parent.parent
 SPHINX_FLAGS = ["-W", "--keep-going", "-n"]
 PDF_NAME = "briefing"
 
 
-def source_date_epoch(root: Path) -> str:
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        return subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=True
-        ).stdout.strip() or "0"
-    except (OSError, subprocess.CalledProcessError):
-        return "0"
-
-
 def build_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
+    env["SOURCE_DATE_EPOCH"] = str(source_date_epoch(root, os.environ))
     env["FORCE_SOURCE_DATE"] = "1"  # TeX Live: use SOURCE_DATE_EPOCH for \today and PDF dates
     env.setdefault("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium")
     return env
