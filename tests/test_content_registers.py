@@ -189,3 +189,17 @@ def test_method_chapter_defines_the_whole_yardstick():
     for term, (lo, hi) in RANGES.items():
         numbers = [int(n) for n in re.findall(r"\d+", rows[term])]
         assert (lo in numbers or hi in numbers), f"{term}: {rows[term]!r} does not state {lo}-{hi}%"
+
+
+JUDGMENT = re.compile(r"^:::\{judgment\}\n(?P<box>.*?)^:::\n(?P<after>.*?)(?=^:::\{judgment\}|^#|\Z)", re.M | re.S)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_judgment_cites_the_evidence_it_rests_on(name):
+    """A judgment is the book's, but a reader must be able to check what it rests on: its box,
+    or the blocks after it in its section, cite the paragraphs of its premises."""
+    text = (DOCS / name).read_text(encoding="utf-8")
+    bare = [text[:m.start()].count("\n") + 1 for m in JUDGMENT.finditer(text)
+            if "{src}" not in m.group("box") + m.group("after")
+            and "{q}" not in m.group("box") + m.group("after")]
+    assert not bare, f"{name}: judgments at lines {bare} cite no evidence"
