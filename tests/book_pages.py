@@ -31,8 +31,8 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def published_labels() -> list[str]:
-    lines = PUBLISHED.read_text(encoding="utf-8").splitlines()
+def published_labels(root: Path = ROOT) -> list[str]:
+    lines = (root / PUBLISHED.relative_to(ROOT)).read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from book_pages import headings, inventory, page_order, published_labels, soup
-from conftest import ROOT, run_build
-
-CACHE = ROOT / ".cache" / "mermaid"
+from conftest import ROOT, SOURCES, run_build
+from fixture_book import fixture_copy
 
 
 def replace_once(path: Path, old: str, new: str) -> None:
@@ -27,15 +26,44 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-def a_published_section_label() -> tuple[str, Path]:
+def a_published_section_label(root: Path = ROOT) -> tuple[str, Path]:
     """A published label of a section (not a chapter) and the file that defines it."""
-    for label in published_labels():
-        for path in sorted((ROOT / "docs").rglob("*.md")):
+    for label in published_labels(root):
+        for path in sorted((root / "docs").rglob("*.md")):
             lines = path.read_text(encoding="utf-8").splitlines()
             for i, line in enumerate(lines[:-1]):
                 if line == f"({label})=" and lines[i + 1].startswith("## "):
-                    return label, path.relative_to(ROOT)
+                    return label, path.relative_to(root)
     raise AssertionError("no published section label found in docs/")
+
+
+# The checks of labels and redirects (briefing.labels) are the book's, run on a copy of the
+# small fixture book (tests/fixtures/evidence_book, which has its own published-labels.txt)
+# with that extension added: a build of it takes seconds, one of the whole book half a minute.
+
+
+@pytest.fixture
+def label_book(tmp_path) -> Path:
+    root = fixture_copy(tmp_path / "book")
+    conf = root / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + '\nextensions.append("briefing.labels")\n',
+                    encoding="utf-8")
+    assert (root / "docs/_data/published-labels.txt").is_file()
+    return root
+
+
+def build_html(root: Path, out: Path):
+    """tools/build.py html, as `make html` runs it, on the given book."""
+    return run_build("html", out, root=root, env_extra={"BRIEFING_SOURCES": str(SOURCES)})
+
+
+def test_the_label_book_builds_with_its_published_labels(label_book, tmp_path):
+    """The copy the label tests break is sound to begin with: its published labels all exist."""
+    result = build_html(label_book, tmp_path / "out")
+    assert result.returncode == 0, result.output[-3000:]
+    assert len(published_labels(label_book)) >= 5
+    labels = inventory(tmp_path / "out" / "html")["std:label"]
+    assert set(published_labels(label_book)) <= set(labels)
 
 
 def test_published_list_is_sorted_and_unique():
@@ -56,42 +84,41 @@ def test_every_published_label_is_defined_in_the_sources():
     assert not missing, f"published labels neither defined nor redirected: {missing}"
 
 
-def test_unlabelled_section_fails_the_build_at_file_and_line(book_copy, tmp_path):
-    page = book_copy / "docs" / "context.md"
+def test_unlabelled_section_fails_the_build_at_file_and_line(label_book, tmp_path):
+    page = label_book / "docs" / "alpha.md"
     text = page.read_text(encoding="utf-8").rstrip("\n") + "\n\n## A heading without a label\n\nText.\n"
     page.write_text(text, encoding="utf-8")
     line = line_of(page, "## A heading without a label")
-    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+    result = build_html(label_book, tmp_path / "out")
     assert result.returncode != 0, "a section without a label must fail the build"
-    assert re.search(rf"docs/context\.md:{line}: ERROR: section 'A heading without a label' has no label: "
-                     r"add a label line `\(context-a-heading-without\)=` above this heading",
+    assert re.search(rf"docs/alpha\.md:{line}: ERROR: section 'A heading without a label' has no label: "
+                     r"add a label line `\(alpha-a-heading-without\)=` above this heading",
                      result.output), result.output[-3000:]
 
 
-def test_removing_a_published_label_fails_the_build(book_copy, tmp_path):
-    label, rel = a_published_section_label()
-    replace_once(book_copy / rel, f"({label})=", f"({label}-renamed)=")
-    published = book_copy / "docs/_data/published-labels.txt"
+def test_removing_a_published_label_fails_the_build(label_book, tmp_path):
+    label, rel = a_published_section_label(label_book)
+    replace_once(label_book / rel, f"({label})=", f"({label}-renamed)=")
+    published = label_book / "docs/_data/published-labels.txt"
     line = line_of(published, label)
-    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+    result = build_html(label_book, tmp_path / "out")
     assert result.returncode != 0, "renaming a published label without a redirect must fail the build"
     assert f"published-labels.txt:{line}: ERROR: published label {label!r} no longer exists" in result.output, \
         result.output[-3000:]
 
 
-def test_a_declared_redirect_keeps_the_old_label_working(book_copy, tmp_path):
-    label, rel = a_published_section_label()
+def test_a_declared_redirect_keeps_the_old_label_working(label_book, tmp_path):
+    label, rel = a_published_section_label(label_book)
     new = f"{label}-renamed"
-    replace_once(book_copy / rel, f"({label})=", f"({new})=")
+    replace_once(label_book / rel, f"({label})=", f"({new})=")
     page = str(rel.with_suffix("")).removeprefix("docs/")
     moved_from = f"old/{page}-first-edition"  # as if the page had lived there before
     import yaml
-    redirects_file = book_copy / "docs/_data/redirects.yaml"
-    redirects = yaml.safe_load(redirects_file.read_text()) or {}  # the book's own redirects stay
-    redirects["labels"] = {**(redirects.get("labels") or {}), label: new}
-    redirects["pages"] = {**(redirects.get("pages") or {}), moved_from: page}
+    redirects_file = label_book / "docs/_data/redirects.yaml"
+    assert not redirects_file.exists()  # the fixture has none: only the test's own
+    redirects = {"labels": {label: new}, "pages": {moved_from: page}}
     redirects_file.write_text(yaml.safe_dump(redirects))
-    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+    result = build_html(label_book, tmp_path / "out")
     assert f"published label {label!r} no longer exists" not in result.output
     assert result.returncode == 0, result.output[-3000:]
     html = tmp_path / "out" / "html"
@@ -118,13 +145,13 @@ def test_every_heading_has_a_permalink_to_its_label(html_dir):
     assert checked >= len(published_labels()), f"only {checked} headings checked"
 
 
-def test_a_wrong_redirect_fails_the_build_at_its_line(book_copy, tmp_path):
-    label, _rel = a_published_section_label()
-    (book_copy / "docs/_data/redirects.yaml").write_text(
-        f"labels:\n  {label}: summary\n  retired-label: no-such-label\npages: {{}}\n")
-    result = run_build("html", tmp_path / "out", root=book_copy, cache=CACHE)
+def test_a_wrong_redirect_fails_the_build_at_its_line(label_book, tmp_path):
+    label, _rel = a_published_section_label(label_book)
+    (label_book / "docs/_data/redirects.yaml").write_text(
+        f"labels:\n  {label}: sources\n  retired-label: no-such-label\npages: {{}}\n")
+    result = build_html(label_book, tmp_path / "out")
     assert result.returncode != 0, "a redirect that cannot be right must fail the build"
-    assert (f"redirects.yaml:2: ERROR: redirect {label} -> summary: label {label!r} still exists"
+    assert (f"redirects.yaml:2: ERROR: redirect {label} -> sources: label {label!r} still exists"
             in result.output), result.output[-3000:]
     assert ("redirects.yaml:3: ERROR: redirect retired-label -> no-such-label: "
             "the new label 'no-such-label' does not exist" in result.output), result.output[-3000:]
