@@ -297,7 +297,9 @@ def test_the_old_address_of_the_linking_section_leads_to_the_appendix(open_conte
     snippet = page.locator("div.book-citation-intersphinx pre")
     assert snippet.is_visible() and "intersphinx_mapping" in snippet.inner_text()
     assert page.locator("article[role=main] h1").inner_text().startswith("Appendix")
-    assert traffic.problems() == []
+    # How to cite is left before its deferred scripts arrive: those loads end aborted, which is
+    # the forwarding's doing; nothing else may go wrong.
+    assert [p for p in traffic.problems() if "net::ERR_ABORTED" not in p] == []
 
 
 def test_relations_read_as_sentences_in_plain_words(open_context, server):
