@@ -17,7 +17,10 @@ shows the cards: the PDF has its own front matter and contents.
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
@@ -47,11 +50,32 @@ class AtAGlanceDirective(SphinxDirective):
         return [node]
 
 
+# A cross-reference written without a title ({ref}`label`) shows its section's title once
+# resolved; in the card's plain text it is kept as this marker and given that title when the
+# card is made, since other pages' titles are known only then.
+UNTITLED_REF = "\x00ref:{}\x00"
+UNTITLED_REF_RE = re.compile("\x00ref:([^\x00]*)\x00")
+
+
+def _text(node: nodes.Node) -> str:
+    if isinstance(node, addnodes.pending_xref) and node.get("reftype") == "ref" \
+            and not node.get("refexplicit"):
+        return UNTITLED_REF.format(node["reftarget"])
+    if isinstance(node, nodes.Text):
+        return node.astext()
+    return "".join(_text(child) for child in node.children)
+
+
 def statement(box: nodes.Element) -> str:
     """The judgment's own words: its paragraphs less the 'Assessment: ...' head."""
-    parts = [p.astext() for p in box.findall(nodes.paragraph)
+    parts = [_text(p) for p in box.findall(nodes.paragraph)
              if "briefing-judgment-head" not in p.get("classes", [])]
     return " ".join(" ".join(parts).split())
+
+
+def with_titles(env, text: str) -> str:
+    labels = env.domains.standard_domain.labels
+    return UNTITLED_REF_RE.sub(lambda m: labels.get(m.group(1), ("", "", m.group(1)))[2], text)
 
 
 def collect(app: Sphinx, doctree: nodes.document) -> None:
@@ -113,7 +137,7 @@ def render(app: Sphinx, fromdoc: str) -> list[nodes.Node]:
         head += nodes.Text("Bottom line")
         lead = nodes.paragraph(classes=["briefing-glance-lead"])
         lead += nodes.strong(title, title)
-        text = nodes.paragraph("", bottom["text"])
+        text = nodes.paragraph("", with_titles(env, bottom["text"]))
         more = nodes.paragraph()
         more += _link(app, fromdoc, SUMMARY, "", "Read the executive summary")
         out.append(_grid([_card([head, lead, text, _assessment(bottom), more],
