@@ -175,8 +175,9 @@ def resolve_passage_links(app: Sphinx, doctree: nodes.document, fromdoc: str) ->
             continue
         key, _, para = target.rpartition("-")
         outlet = get_data(app.env).sources.get(key, {}).get("outlet", key)
-        ref = make_refnode(app.builder, fromdoc, page, target, nodes.Text(text),
-                           f"{outlet}, para. {para}, on the Sources page")
+        # The link's text is only the number: the title names the passage. It stays short,
+        # as it is repeated on every citation (hundreds on the longest pages).
+        ref = make_refnode(app.builder, fromdoc, page, target, nodes.Text(text), f"{outlet}, para. {para}")
         node.replace_self(ref)
 
 

@@ -286,6 +286,7 @@ def html_visit_mermaid(self, node: mermaid) -> None:
     # Mermaid's bookkeeping for its own scripts (edge points, ids, layout flags): nothing in
     # the page reads it, and it was about 10 KB on a page of six diagrams.
     svg = UNUSED_ATTRS.sub("", svg)
+    svg = drop_unused_definitions(svg)
     # Sphinx's search-term highlighter would try to draw a box behind a match in an SVG
     # <title> or <desc>, which has no box, and stop with an error.
     svg = re.sub(r"<(title|desc)\b(?![^>]*\bclass=)", r'<\1 class="nohighlight"', svg)
@@ -349,6 +350,13 @@ def figure_number(translator) -> str:
 STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 UNUSED_ATTRS = re.compile(r'\s(?:data-(?:points|id|et|node|look|edge|labelpos)="[^"]*"|style="")')
 ROOT_ID = re.compile(r'<svg\b[^>]*?\sid="([^"]+)"')
+DEFINITION = re.compile(r'<(marker|filter)\b[^>]*?\sid="([^"]+)"[^>]*>.*?</\1>', re.S)
+
+
+def drop_unused_definitions(svg: str) -> str:
+    """Mermaid defines every arrowhead and shadow each diagram could use (about 2 KB a diagram);
+    keep only those the diagram refers to."""
+    return DEFINITION.sub(lambda m: m.group(0) if f"url(#{m.group(2)})" in svg else "", svg)
 
 
 def share_style(translator, svg: str) -> str:

@@ -10,8 +10,8 @@ pressures Armenia: ... (source)"), with the matrix's own cells, links and citati
 
 On screen the same sentences form one card per acting actor, and the matrix follows, folded and
 compact enough to fit the text column: one symbol per relation (a legend in the cards' words
-above it), the whole sentence as the symbol's accessible name and title, and a link to the
-card's line, which carries the note and the citations; column headers stand on end. Where
+above it), the whole sentence as the symbol's accessible name and title (the cards above
+carry each relation's note and citations); column headers stand on end. Where
 the column is narrower than the matrix (a phone), it scrolls in its own box and says so
 (``static/briefing-relations.js``, loaded only by pages that hold a matrix).
 """
@@ -19,7 +19,6 @@ the column is narrower than the matrix (a phone), it scrolls in its own box and 
 from __future__ import annotations
 
 import html
-import re
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -43,6 +42,11 @@ ARROWS = {
     "competes-with": "<-.->",
     "distrusts": "-.-",
 }
+
+
+# A kind drawn in another kind's diagram (its own arrow and words), not in a diagram of its
+# own: possible pressure sits beside pressure, and the relations page stays light.
+SHOWN_WITH = {"could-pressure": "pressures"}
 
 
 KIND_TITLES = {
@@ -126,11 +130,15 @@ class RelationsDirective(SphinxDirective):
         # One small diagram per kind of relation: all of them in one graph is a tangle that no
         # A4 page or phone screen can show legibly.
         for kind in ARROWS:
-            of_kind = [r for r in relations if r["kind"] == kind]
+            if kind in SHOWN_WITH:
+                continue
+            kinds = {kind, *(k for k, host in SHOWN_WITH.items() if host == kind)}
+            of_kind = [r for r in relations if r["kind"] in kinds]
             if not of_kind:
                 continue
-            name = f"{title}: {KIND_TITLES[kind]}"
-            container += nodes.rubric(KIND_TITLES[kind], KIND_TITLES[kind])
+            heading = " or ".join(KIND_TITLES[k] for k in ARROWS if k in kinds and any(r["kind"] == k for r in of_kind))
+            name = f"{title}: {heading}"
+            container += nodes.rubric(heading, heading)
             container += diagram(relations_code(data, of_kind, name), self,
                                  alt=f"{name}: diagram; the matrix below gives the same relations")
         order = [a["id"] for a in data.actors]
@@ -186,15 +194,9 @@ def matrix_rows(table: nodes.table):
         yield actor_para, [(head, entry, _split_relations(entry)) for head, entry in zip(heads[1:], entries[1:])]
 
 
-def relation_id(actor: str, words: str, counterpart: str) -> str:
-    """The id of a relation's line in its card ("rel-armenia-distrusts-russia")."""
-    return "rel-" + "-".join(re.findall(r"[a-z0-9]+", f"{actor} {words} {counterpart}".lower()))
-
-
 def relations_by_actor(table: nodes.table, name_the_actor: bool):
     """(the acting actor's cell paragraph, a list of sentences "pressures Armenia: note (source)")
-    for every row of the matrix that holds a relation; print and screen both read it this way.
-    On screen each sentence's list item carries its relation_id()."""
+    for every row of the matrix that holds a relation; print and screen both read it this way."""
     for actor_para, cells in matrix_rows(table):
         items = nodes.bullet_list()
         for head, _entry, relations in cells:
@@ -205,10 +207,7 @@ def relations_by_actor(table: nodes.table, name_the_actor: bool):
                 para += parts[0]
                 para += nodes.Text(f" {head}")
                 para += parts[1:]
-                item = nodes.list_item("", para)
-                if not name_the_actor:
-                    item["ids"] = [relation_id(actor_para.astext().strip(), parts[0].astext(), head)]
-                items += item
+                items += nodes.list_item("", para)
         if len(items):
             yield actor_para, items
 
@@ -238,14 +237,14 @@ def relations_for_print(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def relation_mark(actor: str, words: str, counterpart: str) -> str:
-    """One relation in the compact matrix: its symbol, linked to its card line; the whole
-    sentence is the link's accessible name and title; the kind's words stay in the text."""
-    # Kept short: the relations page is among the heaviest (styled by position, not classes).
+    """One relation in the compact matrix: its symbol; the whole sentence is its accessible
+    name and title; the kind's words stay in the text. Not a link: the cards above hold the
+    relation with its sources, and a link per symbol would add a hover preview each (about
+    10 KB on the relations page, one of the heaviest)."""
     sentence = html.escape(f"{actor} {words} {counterpart}")
     symbol = html.escape(SYMBOL_OF_WORDS.get(words, "•"))
-    return (f'<a class="briefing-relation-mark" href="#{relation_id(actor, words, counterpart)}" '
-            f'title="{sentence}" aria-label="{sentence}"><span>{symbol}</span>'
-            f"<strong>{html.escape(words)}</strong></a>")
+    return (f'<span class="briefing-relation-mark" role="img" title="{sentence}" aria-label="{sentence}">'
+            f"<span>{symbol}</span><strong>{html.escape(words)}</strong></span>")
 
 
 def compact_matrix(folded: nodes.Element) -> list[str]:
@@ -279,8 +278,8 @@ def legend(used: list[str]) -> str:
     items = "".join(f'<li><span class="briefing-relation-symbol">{html.escape(SYMBOL_OF_WORDS.get(words, "•"))}</span> '
                     f"{html.escape(words)}</li>" for words in used)
     return ('<p class="briefing-relations-legend-intro">Each symbol stands for one relation of the '
-            "actor in its row to the actor in its column; it leads to that relation's line in the "
-            "cards above, with its note and sources.</p>"
+            "actor in its row to the actor in its column (point at it for the sentence); the cards "
+            "above give each relation with its note and sources.</p>"
             f'<ul class="briefing-relations-legend" aria-label="Legend">{items}</ul>'
             '<p class="briefing-relations-hint">The matrix is wider than the screen: '
             "scroll it sideways to see every column →</p>\n")
