@@ -191,7 +191,9 @@ def keep_old_anchors(app: Sphinx, doctree: nodes.document, docname: str) -> None
 def anchor_redirect_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Old anchors that moved to another page: a tiny local script sends the reader on."""
     redirects = app.config.briefing_label_redirects
-    if not redirects or app.builder.format != "html":
+    # EPUB pages are XHTML, where the script's inline '&&' is not well-formed (epubcheck
+    # fails), and an e-reader has no other page to forward to.
+    if not redirects or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     std = app.env.domains.standard_domain
     table = {}
