@@ -3,7 +3,14 @@
 Building is the expensive part of this suite, so the whole book (HTML and PDF) is built
 once per run, with the real build driver (tools/build.py), into a temporary directory that
 every pytest-xdist worker shares, and every test that only reads output uses that build.
-Tests that break the book work on a copy.
+The HTML and the PDF are built back to back (tests compare them), each step under its own
+lock so that a worker waits only for what is not built yet.
+Tests that break the book work on a copy; copies share the book's diagram cache (a copy's
+diagrams are the book's), unless a test gives its own cache because it is about the cache.
+
+Tests run so that the worker that is not building the book has work meanwhile: files that
+need no build of the book go first in the queue, and within a file the tests that need no
+build run first (``pytest_collection_modifyitems``, with ``--no-loadscope-reorder``).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "tools" / "build.py"
 SOURCES = Path(os.environ.get("BRIEFING_SOURCES", ROOT.parent / "shared" / "sources"))
+CACHE = ROOT / ".cache" / "mermaid"  # the book's diagram cache (briefing_mermaid_cache)
 RENDERED = re.compile(r"mermaid: rendered (\d+) of (\d+) diagrams")
 
 
@@ -55,8 +63,12 @@ def plain_env(**extra: str) -> dict[str, str]:
 def run_build(target: str, out: Path, root: Path = ROOT, cache: Path | None = None,
               extra: list[str] | None = None, env_extra: dict[str, str] | None = None) -> BuildResult:
     env = plain_env(**(env_extra or {}))
+    # The book's own cache (warm after the shared build) unless a test brings its own:
+    # rendering every diagram again in each copy costs a Chromium run and tests nothing.
     if cache is not None:
         env["BRIEFING_MERMAID_CACHE"] = str(cache)
+    else:
+        env.setdefault("BRIEFING_MERMAID_CACHE", str(CACHE))
     cmd = [sys.executable, str(BUILD), target, "--out", str(out), "--root", str(root)]
     if extra:
         cmd += ["--", *extra]
@@ -86,9 +98,9 @@ def shared_dir(tmp_path_factory, name: str) -> Path:
 
 
 @contextmanager
-def exclusive(directory: Path):
+def exclusive(directory: Path, name: str = ".lock"):
     """Hold a lock on a shared directory: one worker builds, the others wait, then reuse."""
-    with open(directory / ".lock", "w") as handle:
+    with open(directory / name, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -96,37 +108,122 @@ def exclusive(directory: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> BuildResult:
-    """The book built once per test run (HTML, then PDF), shared by every worker; fails loudly.
-
-    The first worker to ask builds it; the result (exit status and log) is kept beside the
-    build, so a failed build fails every test that needs it with the same log.
-    """
-    out = shared_dir(tmp_path_factory, "book")
-    result_file = out / "build-result.json"
-    with exclusive(out):
+def shared_build(tmp_path_factory, target: str, name: str = "book",
+                 env_extra: dict[str, str] | None = None) -> tuple[int, str]:
+    """Build `target` of the book once per run into the shared directory `name`; every worker
+    gets the same (exit status, log). The first worker to ask builds; the others wait, reuse."""
+    out = shared_dir(tmp_path_factory, name)
+    result_file = out / f"build-{target}.json"
+    with exclusive(out, f".lock-{target}"):
         if not result_file.is_file():
-            html = run_build("html", out)
-            pdf = run_build("pdf", out) if html.returncode == 0 else html
-            result_file.write_text(json.dumps({
-                "html": [html.returncode, html.output], "pdf": [pdf.returncode, pdf.output],
-            }), encoding="utf-8")
-        result = json.loads(result_file.read_text(encoding="utf-8"))
-    (html_rc, html_log), (pdf_rc, pdf_log) = result["html"], result["pdf"]
-    assert html_rc == 0, f"HTML build failed:\n{html_log[-6000:]}"
-    assert pdf_rc == 0, f"PDF build failed:\n{pdf_log[-6000:]}"
-    return BuildResult(0, html_log + pdf_log, out)
+            result = run_build(target, out, env_extra=env_extra)
+            result_file.write_text(json.dumps([result.returncode, result.output]), encoding="utf-8")
+        rc, log = json.loads(result_file.read_text(encoding="utf-8"))
+    return rc, log
+
+
+def shared_book(tmp_path_factory) -> tuple[tuple[int, str], tuple[int, str]]:
+    """The book's HTML, then its PDF, built back to back by the first worker that needs either:
+    tests compare the two, so both must read the sources as they were at one moment (a tree
+    that is being edited changes between a build and the next)."""
+    html = shared_build(tmp_path_factory, "html")
+    pdf = shared_build(tmp_path_factory, "pdf") if html[0] == 0 else html
+    return html, pdf
 
 
 @pytest.fixture(scope="session")
-def html_dir(built_book) -> Path:
-    return built_book.out / "html"
+def built_html(tmp_path_factory) -> BuildResult:
+    """The book's HTML built once per test run, shared by every worker; fails loudly (a failed
+    build fails every test that needs it with the same log)."""
+    (rc, log), _ = shared_book(tmp_path_factory)
+    assert rc == 0, f"HTML build failed:\n{log[-6000:]}"
+    return BuildResult(0, log, shared_dir(tmp_path_factory, "book"))
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory, built_html) -> BuildResult:
+    """The book built once per test run (HTML, then PDF), shared by every worker."""
+    _, (rc, log) = shared_book(tmp_path_factory)
+    assert rc == 0, f"PDF build failed:\n{log[-6000:]}"
+    return BuildResult(0, built_html.output + log, built_html.out)
+
+
+@pytest.fixture(scope="session")
+def html_dir(built_html) -> Path:
+    return built_html.out / "html"
 
 
 @pytest.fixture(scope="session")
 def pdf_path(built_book) -> Path:
     return built_book.out / "pdf" / "briefing.pdf"
+
+
+# A test address (RFC 2606), never the book's: the book built with it is shared by the
+# metadata tests (HTML and PDF) and the publishing tests (the first edition's HTML).
+TEST_ADDRESS = "https://books.example.org/briefing/"
+
+
+def shared_book_with_address(tmp_path_factory) -> tuple[tuple[int, str], tuple[int, str]]:
+    """HTML then PDF, back to back (the metadata tests compare them), with the test address."""
+    env = {"BRIEFING_BASE_URL": TEST_ADDRESS}
+    html = shared_build(tmp_path_factory, "html", "book-with-address", env)
+    pdf = shared_build(tmp_path_factory, "pdf", "book-with-address", env) if html[0] == 0 else html
+    return html, pdf
+
+
+@pytest.fixture(scope="session")
+def html_with_address(tmp_path_factory) -> Path:
+    """The book's HTML built once per run with BRIEFING_BASE_URL=TEST_ADDRESS: the output root."""
+    (rc, log), _ = shared_book_with_address(tmp_path_factory)
+    assert rc == 0, f"HTML build with an address failed:\n{log[-6000:]}"
+    return shared_dir(tmp_path_factory, "book-with-address")
+
+
+@pytest.fixture(scope="session")
+def book_with_address(tmp_path_factory, html_with_address) -> Path:
+    """The same, HTML and PDF: the output root (html/, pdf/briefing.pdf)."""
+    _, (rc, log) = shared_book_with_address(tmp_path_factory)
+    assert rc == 0, f"PDF build with an address failed:\n{log[-6000:]}"
+    return html_with_address
+
+
+@dataclass
+class ToolRun:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def shared_tool_run(tmp_path_factory, script: str) -> tuple[ToolRun, Path]:
+    """Run tools/<script> on the book once per test run into a directory every worker shares
+    (the EPUB and the one-file edition are each read by tests in several files). No address
+    is set, as in the shared build: the default edition."""
+    from briefing.edition import ENV_BASE_URL, ENV_RTD_URL
+
+    out = shared_dir(tmp_path_factory, f"tool-{Path(script).stem}")
+    result_file = out / "run.json"
+    with exclusive(out):
+        if not result_file.is_file():
+            env = {k: v for k, v in os.environ.items() if k not in (ENV_BASE_URL, ENV_RTD_URL)}
+            proc = subprocess.run([sys.executable, str(ROOT / "tools" / script), "--out", str(out)],
+                                  cwd=ROOT, env=env, capture_output=True, text=True)
+            result_file.write_text(json.dumps([proc.returncode, proc.stdout, proc.stderr]), encoding="utf-8")
+        run = ToolRun(*json.loads(result_file.read_text(encoding="utf-8")))
+    return run, out
+
+
+@pytest.fixture(scope="session")
+def epub_build(tmp_path_factory) -> tuple[ToolRun, Path]:
+    """`make epub` once per run (epubcheck included): (the run, the EPUB's path)."""
+    run, out = shared_tool_run(tmp_path_factory, "epub.py")
+    return run, out / "epub" / "briefing.epub"
+
+
+@pytest.fixture(scope="session")
+def onefile_build(tmp_path_factory) -> tuple[ToolRun, Path]:
+    """`make onefile` once per run: (the run, the one file's path)."""
+    run, out = shared_tool_run(tmp_path_factory, "onefile.py")
+    return run, out / "onefile" / "briefing.html"
 
 
 @pytest.fixture
@@ -139,3 +236,38 @@ def sources_dir() -> Path:
     if not SOURCES.is_dir():
         pytest.fail(f"the source texts are needed for this test and are not at {SOURCES}")
     return SOURCES
+
+
+# --- the order of the run -----------------------------------------------------------------
+
+BOOK_FIXTURES = {"built_html", "built_book", "book_html"}  # book_html: browser tests
+# The file the first worker starts with: it builds the HTML and then has long work that
+# needs no PDF, while the other worker runs the files that need no build of the book.
+FIRST = "tests/browser/test_reader.py"
+
+
+def needs_the_book(item) -> bool:
+    return bool(BOOK_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Queue order for `--dist loadfile --no-loadscope-reorder`: one file that starts the
+    shared build, then the files that need no build of the book, then files where only some
+    tests need it, then the rest; within a file, the tests that need no build first."""
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def rank(name: str) -> tuple[int, int]:
+        group = files[name]
+        needing = sum(map(needs_the_book, group))
+        if name == FIRST and needing:
+            return (0, 0)
+        return (1 if needing == 0 else 2 if needing < len(group) else 3, -len(group))
+
+    ordered = []
+    for name in sorted(files, key=rank):  # sorted() is stable: same rank keeps collection order
+        group = files[name]
+        ordered += [i for i in group if not needs_the_book(i)] + [i for i in group if needs_the_book(i)]
+    items[:] = ordered

@@ -29,21 +29,16 @@ from briefing import cite_this, metadata
 from briefing.edition import Edition, edition
 from briefing.reference import NO_URL, Section, cff_text, reference
 from book_pages import norm, page_order, soup
-from conftest import ROOT, run_build
+from conftest import ROOT, TEST_ADDRESS
 
-BASE = "https://books.example.org/armenia-russia/"  # a test address (RFC 2606), never the book's
+BASE = TEST_ADDRESS  # a test address (RFC 2606), never the book's
 
 
 @pytest.fixture(scope="module")
-def url_book(tmp_path_factory):
-    """The book built, HTML and PDF, with BRIEFING_BASE_URL set."""
-    out = tmp_path_factory.mktemp("url-book")
-    env = {"BRIEFING_BASE_URL": BASE}
-    html = run_build("html", out, env_extra=env)
-    assert html.returncode == 0, html.output[-6000:]
-    pdf = run_build("pdf", out, env_extra=env)
-    assert pdf.returncode == 0, pdf.output[-6000:]
-    return out
+def url_book(book_with_address):
+    """The book built, HTML and PDF, with BRIEFING_BASE_URL set (tests/conftest.py: once per
+    run, shared with the publishing tests)."""
+    return book_with_address
 
 
 def edition_url() -> str:

@@ -17,16 +17,7 @@ from conftest import ROOT
 
 from briefing.epub import standalone_svg
 
-EPUB_TOOL = ROOT / "tools" / "epub.py"
 LINKCHECK_TOOL = ROOT / "tools" / "linkcheck.py"
-
-
-@pytest.fixture(scope="session")
-def epub_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("epub")
-    proc = subprocess.run([sys.executable, str(EPUB_TOOL), "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True)
-    return proc, out / "epub" / "briefing.epub"
 
 
 @pytest.mark.slow

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -23,10 +24,10 @@ from briefing.edition import ENV_BASE_URL, ENV_RTD_URL, addresses, edition
 from briefing.labels import BUILTIN_LABELS
 from briefing.reference import NO_URL
 from book_pages import inventory
-from conftest import ROOT, run_build
+from conftest import ROOT, TEST_ADDRESS, run_build
 
 PUBLISH = ROOT / "tools" / "publish.py"
-BASE = "https://books.example.org/briefing/"  # a test address (RFC 2606), never the book's
+BASE = TEST_ADDRESS  # a test address (RFC 2606), never the book's
 
 
 # -- where the address comes from ------------------------------------------------------------
@@ -90,14 +91,12 @@ def placeholder_hosts(text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def epub_and_onefile(tmp_path_factory):
-    out = tmp_path_factory.mktemp("formats")
-    env = {k: v for k, v in os.environ.items() if k not in (ENV_BASE_URL, ENV_RTD_URL)}
-    for tool, extra in (("epub.py", ["--no-check"]), ("onefile.py", [])):
-        proc = subprocess.run([sys.executable, str(ROOT / "tools" / tool), "--out", str(out), *extra],
-                              cwd=ROOT, env=env, capture_output=True, text=True)
+def epub_and_onefile(epub_build, onefile_build):
+    """The EPUB and the one-file edition built without an address (tests/conftest.py: each
+    built once per run and shared with the files that test those formats)."""
+    for proc, _ in (epub_build, onefile_build):
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
-    return out / "epub" / "briefing.epub", out / "onefile" / "briefing.html"
+    return epub_build[1], onefile_build[1]
 
 
 @pytest.mark.slow
@@ -217,9 +216,14 @@ def run_publish(root: Path, site: Path, out: Path, *extra: str) -> subprocess.Co
                           cwd=root, env=env, capture_output=True, text=True)
 
 
-def build_edition(root: Path, out: Path) -> None:
-    result = run_build("html", out, root=root, env_extra={ENV_BASE_URL: BASE})
-    assert result.returncode == 0, result.output[-6000:]
+def build_edition(root: Path, out: Path, built: Path | None = None) -> None:
+    """The edition's HTML (built from root, or copied from `built`, the HTML of the same
+    sources built with the same address) and stand-ins for its PDF and EPUB."""
+    if built is None:
+        result = run_build("html", out, root=root, env_extra={ENV_BASE_URL: BASE})
+        assert result.returncode == 0, result.output[-6000:]
+    else:
+        shutil.copytree(built, out / "html")
     version = edition(root, {ENV_BASE_URL: BASE}).version
     (out / "briefing.pdf").write_bytes(f"%PDF-1.4 stand-in for edition {version}\n".encode())
     (out / "briefing.epub").write_bytes(f"stand-in EPUB of edition {version}\n".encode())
@@ -252,12 +256,15 @@ def cite_urls(page: Path) -> list[str]:
 
 
 @pytest.mark.slow
-def test_publishing_two_editions_keeps_the_first_unchanged_and_its_addresses_working(book_copy, tmp_path):
+def test_publishing_two_editions_keeps_the_first_unchanged_and_its_addresses_working(
+        book_copy, html_with_address, tmp_path):
     site = tmp_path / "site"
     first_out, second_out = tmp_path / "first", tmp_path / "second"
     first_version = edition(book_copy, {}).version
 
-    build_edition(book_copy, first_out)
+    # The first edition is the book as it is, built with the address once per run
+    # (tests/conftest.py); book_copy holds the same sources, which the next edition changes.
+    build_edition(book_copy, first_out, built=html_with_address / "html")
     proc = run_publish(book_copy, site, first_out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     first = tree_digest(site / first_version)

@@ -4,7 +4,6 @@ nothing: it opens offline from disk or from a server, with no request but itself
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,12 +19,9 @@ from onefile import external_references  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def onefile(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("onefile")
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "onefile.py"), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
+def onefile(onefile_build) -> Path:
+    proc, path = onefile_build  # tests/conftest.py: built once per run, shared with other files
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
-    path = out / "onefile" / "briefing.html"
     assert path.is_file()
     return path
 
