@@ -5,10 +5,11 @@ an accessible name, and a generated diagram is followed by its table twin."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import AXE, DESKTOP
+from .conftest import AXE, DESKTOP, new_context
 from .pagecheck import DIAGRAM_NAMES_JS
 
 pytestmark = pytest.mark.browser
@@ -33,16 +34,40 @@ def run_axe(page) -> list[dict]:
     }""")
 
 
+def axe_tour(browser, server, pages, theme: str, names: bool = False) -> dict:
+    """Every page opened once (desktop, the given theme): axe's violations, and with names=True
+    the diagrams' accessible names read first (before axe is injected)."""
+    context, traffic = new_context(browser, (urlsplit(server).netloc,), viewport=DESKTOP, theme=theme,
+                                   color_scheme="dark" if theme == "dark" else "light")
+    try:
+        page = context.new_page()
+        found = {"violations": {}, "names": {}, "traffic": traffic}
+        for name in pages:
+            page.goto(server + name, wait_until="load")
+            if names:
+                found["names"][name] = page.evaluate(DIAGRAM_NAMES_JS)
+            found["violations"][name] = run_axe(page)
+        return found
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def light_tour(browser, server, book_pages) -> dict:
+    return axe_tour(browser, server, book_pages, "light", names=True)
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_axe_finds_no_serious_violation(open_context, server, book_pages, theme):
+def test_axe_finds_no_serious_violation(request, browser, server, book_pages, theme):
     assert axe_version() == "4.14.1", "axe-core is pinned in package.json"
-    context, traffic = open_context(viewport=DESKTOP, theme=theme,
-                                    color_scheme="dark" if theme == "dark" else "light")
-    page = context.new_page()
+    if theme == "light":
+        found = request.getfixturevalue("light_tour")
+    else:
+        found = axe_tour(browser, server, book_pages, theme)
+    traffic = found["traffic"]
     blocking, checked = {}, 0
     for name in book_pages:
-        page.goto(server + name, wait_until="load")
-        violations = run_axe(page)
+        violations = found["violations"][name]
         checked += 1
         bad = [v for v in violations if v["impact"] in BLOCKING]
         if bad:
@@ -53,13 +78,10 @@ def test_axe_finds_no_serious_violation(open_context, server, book_pages, theme)
     assert not blocking, f"axe-core {axe_version()}: serious/critical violations ({theme}):\n{report}"
 
 
-def test_diagrams_have_an_accessible_name_and_table_twin(open_context, server, book_pages):
-    context, _ = open_context()
-    page = context.new_page()
+def test_diagrams_have_an_accessible_name_and_table_twin(light_tour, book_pages):
     seen, problems = 0, []
     for name in book_pages:
-        page.goto(server + name, wait_until="load")
-        for d in page.evaluate(DIAGRAM_NAMES_JS):
+        for d in light_tour["names"][name]:
             seen += 1
             where = f"{name} {d['id']}"
             if d["role"] != "img":

@@ -4,12 +4,13 @@ Playwright), served from 127.0.0.1 by the test; nothing may come from anywhere e
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from pypdf import PdfReader
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, Traffic, new_context
 from .pagecheck import CUT_TEXT_JS, DIAGRAMS_JS, OVERFLOW_JS, PHONE_DIAGRAMS_JS, contrast, luminance
 
 pytestmark = pytest.mark.browser
@@ -24,11 +25,62 @@ def visit(page, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_every_page_loads_offline_without_errors(open_context, server, book_pages):
-    context, traffic = open_context()
-    page = context.new_page()
-    for name in book_pages:
-        visit(page, server + name)
+# --- every page, once per width: the checks that read the same page share one visit --------
+
+
+@dataclass
+class Tour:
+    """Every page visited once in one browser context: what each check measured on each page
+    (page name -> {check: result}) and all the context's traffic."""
+    measured: dict[str, dict]
+    traffic: Traffic
+
+
+def tour(browser, server, pages, checks: dict[str, str], weigh: bool = False, **context_args) -> Tour:
+    """Visit every page (loaded, network idle), then run each check's script on it, in order.
+    weigh: also record the size of every response of each page (under "sizes")."""
+    context, traffic = new_context(browser, (urlsplit(server).netloc,), **context_args)
+    try:
+        page = context.new_page()
+        sizes: dict[str, int] = {}
+        if weigh:
+            page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+        measured = {}
+        for name in pages:
+            sizes.clear()
+            visit(page, server + name)
+            measured[name] = {check: page.evaluate(script) for check, script in checks.items()}
+            if weigh:
+                measured[name]["sizes"] = dict(sizes)
+        return Tour(measured, traffic)
+    finally:
+        context.close()
+
+
+DIAGRAM_TEXTS_JS = "() => document.querySelectorAll('.briefing-diagram svg text').length"
+
+
+@pytest.fixture(scope="module")
+def desktop_tour(browser, server, book_pages) -> Tour:
+    """Every page at 1280 px, light: loading, diagram text and colours, table widths, weight.
+    DIAGRAMS_JS scrolls each text into view, so it runs last."""
+    return tour(browser, server, book_pages, {
+        "texts": DIAGRAM_TEXTS_JS, "cut": CUT_TEXT_JS, "tables": TABLE_WIDTHS_JS, "diagrams": DIAGRAMS_JS,
+    }, weigh=True, viewport=DESKTOP, theme="light", color_scheme="light")
+
+
+@pytest.fixture(scope="module")
+def phone_tour(browser, server, book_pages) -> Tour:
+    """Every page at 375 px: diagrams, overflow, heading lines, boxes that stick out."""
+    return tour(browser, server, book_pages, {
+        "diagrams": PHONE_DIAGRAMS_JS, "overflow": OVERFLOW_JS, "headings": HEADING_LINES_JS,
+        "boxes": BOXES_JS,
+    }, viewport=PHONE)
+
+
+def test_every_page_loads_offline_without_errors(desktop_tour, server, book_pages):
+    traffic = desktop_tour.traffic
+    assert list(desktop_tour.measured) == book_pages
     hosts = {urlsplit(u).netloc for u in traffic.requests if urlsplit(u).scheme in ("http", "https")}
     assert traffic.problems() == []
     assert hosts == {urlsplit(server).netloc}, hosts
@@ -37,14 +89,16 @@ def test_every_page_loads_offline_without_errors(open_context, server, book_page
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_diagrams_visible_and_readable(open_context, server, book_pages, theme):
-    context, traffic = open_context(viewport=DESKTOP, theme=theme,
-                                    color_scheme="dark" if theme == "dark" else "light")
-    page = context.new_page()
+def test_diagrams_visible_and_readable(request, browser, server, book_pages, theme):
+    if theme == "light":
+        seen_pages = request.getfixturevalue("desktop_tour")
+    else:
+        seen_pages = tour(browser, server, book_pages, {"diagrams": DIAGRAMS_JS},
+                          viewport=DESKTOP, theme=theme, color_scheme="dark")
+    traffic = seen_pages.traffic
     seen, problems = 0, []
     for name in book_pages:
-        visit(page, server + name)
-        for d in page.evaluate(DIAGRAMS_JS):
+        for d in seen_pages.measured[name]["diagrams"]:
             seen += 1
             where = f"{name} {d['id']} ({theme})"
             if d["theme"] != theme:
@@ -69,16 +123,13 @@ def test_diagrams_visible_and_readable(open_context, server, book_pages, theme):
     assert not problems, "\n".join(problems)
 
 
-def test_no_diagram_text_is_cut_short(open_context, server, book_pages):
+def test_no_diagram_text_is_cut_short(desktop_tour, book_pages):
     """Every label of every diagram is shown whole: no ellipsis, nothing outside its box."""
-    context, traffic = open_context(viewport=DESKTOP)
-    page = context.new_page()
     cut, texts = [], 0
     for name in book_pages:
-        visit(page, server + name)
-        texts += page.evaluate("() => document.querySelectorAll('.briefing-diagram svg text').length")
-        cut += [f"{name} {problem}" for problem in page.evaluate(CUT_TEXT_JS)]
-    assert traffic.problems() == []
+        texts += desktop_tour.measured[name]["texts"]
+        cut += [f"{name} {problem}" for problem in desktop_tour.measured[name]["cut"]]
+    assert desktop_tour.traffic.problems() == []
     assert texts > 100, f"only {texts} diagram texts found"
     assert cut == [], "\n".join(cut)
 
@@ -134,16 +185,14 @@ def test_from_a_passage_one_click_leads_back_to_the_sentence(open_context, serve
 PHONE_MIN_FONT_PX = 11.0
 
 
-def test_on_a_phone_every_diagram_is_legible_or_says_it_scrolls(open_context, server, book_pages):
+def test_on_a_phone_every_diagram_is_legible_or_says_it_scrolls(phone_tour, book_pages):
     """At 375 px a diagram either shows its text at 11 px or more, or scrolls in its card and
     says so (a visible hint and Enlarge button); every diagram has a numbered caption."""
-    context, traffic = open_context(viewport=PHONE)
-    page = context.new_page()
+    traffic = phone_tour.traffic
     problems, seen = [], 0
     for name in book_pages:
-        visit(page, server + name)
         numbers = []
-        for d in page.evaluate(PHONE_DIAGRAMS_JS):
+        for d in phone_tour.measured[name]["diagrams"]:
             seen += 1
             where = f"{name} {d['id']}"
             if d["minFont"] < PHONE_MIN_FONT_PX and not (d["scrolls"] and d["hint"] and d["enlarge"]):
@@ -205,14 +254,12 @@ TABLE_WIDTHS_JS = """() => { const column = document.querySelector('article[role
                   column: inner})); }"""
 
 
-def test_no_content_table_is_wider_than_its_column_on_a_desktop(open_context, server, book_pages):
+def test_no_content_table_is_wider_than_its_column_on_a_desktop(desktop_tour, book_pages):
     """At 1280 px every table a reader sees fits the text column (a folded one is not seen)."""
-    context, traffic = open_context(viewport=DESKTOP)
-    page = context.new_page()
+    traffic = desktop_tour.traffic
     wide, seen = [], 0
     for name in book_pages:
-        visit(page, server + name)
-        for t in page.evaluate(TABLE_WIDTHS_JS):
+        for t in desktop_tour.measured[name]["tables"]:
             seen += 1
             if t["width"] > t["column"] + 1:
                 wide.append(f"{name}: {t['caption'].strip()[:60]!r} is {t['width']:.0f}px in a {t['column']}px column")
@@ -342,17 +389,13 @@ def test_first_screen_shows_the_bottom_line_and_the_date_of_information(open_con
 MAX_PAGE_BYTES = 300 * 1024
 
 
-def test_every_page_with_everything_it_loads_stays_under_300_kb(open_context, server, book_pages):
+def test_every_page_with_everything_it_loads_stays_under_300_kb(desktop_tour, book_pages):
     """Readers on phones and metered links: a page and every file it loads (uncompressed, as a
     plain server sends them; the test's routing disables the browser cache) under 300 KB."""
-    context, traffic = open_context(viewport=DESKTOP)
-    page = context.new_page()
-    sizes: dict[str, int] = {}
-    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+    traffic = desktop_tour.traffic
     heavy, weights = [], {}
     for name in book_pages:
-        sizes.clear()
-        visit(page, server + name)
+        sizes = desktop_tour.measured[name]["sizes"]
         weights[name] = sum(sizes.values())
         if weights[name] > MAX_PAGE_BYTES:
             top = sorted(sizes.items(), key=lambda kv: -kv[1])[:4]
@@ -363,13 +406,11 @@ def test_every_page_with_everything_it_loads_stays_under_300_kb(open_context, se
     assert heavy == [], "\n".join(heavy)
 
 
-def test_no_horizontal_overflow_on_a_phone(open_context, server, book_pages):
-    context, traffic = open_context(viewport=PHONE)
-    page = context.new_page()
+def test_no_horizontal_overflow_on_a_phone(phone_tour, book_pages):
+    traffic = phone_tour.traffic
     overflowing = {}
     for name in book_pages:
-        visit(page, server + name)
-        result = page.evaluate(OVERFLOW_JS)
+        result = phone_tour.measured[name]["overflow"]
         if result["scrollWidth"] > result["innerWidth"]:
             overflowing[name] = result
     assert traffic.problems() == []
@@ -385,14 +426,12 @@ HEADING_LINES_JS = """() => [...document.querySelectorAll('article h1, article h
 })"""
 
 
-def test_on_a_phone_no_heading_runs_past_three_lines(open_context, server, book_pages):
+def test_on_a_phone_no_heading_runs_past_three_lines(phone_tour, book_pages):
     """A chapter title that fills half the first screen of a phone pushes the text away."""
-    context, traffic = open_context(viewport=PHONE)
-    page = context.new_page()
+    traffic = phone_tour.traffic
     long_headings, counted = [], 0
     for name in book_pages:
-        visit(page, server + name)
-        for title, lines in page.evaluate(HEADING_LINES_JS):
+        for title, lines in phone_tour.measured[name]["headings"]:
             counted += 1
             if lines > 3:
                 long_headings.append(f"{name}: {title} ({lines} lines)")
@@ -401,18 +440,17 @@ def test_on_a_phone_no_heading_runs_past_three_lines(open_context, server, book_
     assert long_headings == []
 
 
-def test_wide_tables_and_diagrams_scroll_inside_their_container(open_context, server, book_pages):
+BOXES_JS = """() => Array.from(document.querySelectorAll(
+    'article table, article .briefing-diagram')).map(el => {
+      const r = el.getBoundingClientRect();
+      return {tag: el.tagName, right: r.right, width: r.width};})"""
+
+
+def test_wide_tables_and_diagrams_scroll_inside_their_container(phone_tour, book_pages):
     """At phone width, a wide table or diagram scrolls in its own box, not the page."""
-    context, _ = open_context(viewport=PHONE)
-    page = context.new_page()
     checked = 0
     for name in book_pages:
-        visit(page, server + name)
-        boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
-            'article table, article .briefing-diagram')).map(el => {
-              const r = el.getBoundingClientRect();
-              return {tag: el.tagName, right: r.right, width: r.width};})""")
-        for box in boxes:
+        for box in phone_tour.measured[name]["boxes"]:
             checked += 1
             assert box["right"] <= PHONE["width"] + 1, f"{name}: {box} sticks out of a {PHONE['width']}px screen"
     assert checked > 0
