@@ -47,6 +47,7 @@ ARROWS = {
 # A kind drawn in another kind's diagram (its own arrow and words), not in a diagram of its
 # own: possible pressure sits beside pressure, and the relations page stays light.
 SHOWN_WITH = {"could-pressure": "pressures"}
+SHARED_TITLES = {"pressures": "who pressures or could pressure whom"}
 
 
 KIND_TITLES = {
@@ -136,7 +137,8 @@ class RelationsDirective(SphinxDirective):
             of_kind = [r for r in relations if r["kind"] in kinds]
             if not of_kind:
                 continue
-            heading = " or ".join(KIND_TITLES[k] for k in ARROWS if k in kinds and any(r["kind"] == k for r in of_kind))
+            shown = [k for k in ARROWS if k in kinds and any(r["kind"] == k for r in of_kind)]
+            heading = KIND_TITLES[shown[0]] if len(shown) == 1 else SHARED_TITLES[kind]
             name = f"{title}: {heading}"
             container += nodes.rubric(heading, heading)
             container += diagram(relations_code(data, of_kind, name), self,

@@ -179,7 +179,11 @@ def test_from_a_passage_one_click_leads_back_to_the_sentence(open_context, serve
     here = page.locator(f"[id='{cite_id}']")
     page.wait_for_function(f"() => ({on_screen})(document.getElementById('{cite_id}'))", timeout=5000)
     assert here.evaluate("e => !!e.closest('.briefing-returned')"), "the sentence is not highlighted"
-    assert traffic.problems() == []
+    # Pointing at a citation starts loading the tooltip library (on demand); a click that
+    # leaves the page first ends that load aborted. That is the only failure allowed: nothing
+    # else may go wrong, and nothing may come from another host.
+    aborted_on_leaving = re.compile(r"/_static/vendor/[\w.-]+\.js \(net::ERR_ABORTED\)$")
+    assert [p for p in traffic.problems() if not aborted_on_leaving.search(p)] == []
 
 
 PHONE_MIN_FONT_PX = 11.0
