@@ -92,3 +92,11 @@ def line_of(path: Path, needle: str) -> int:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def built_fixture(tmp_path_factory, name: str):
+    """A fresh copy of the fixture book, built; (its root, the build) for a module's tests."""
+    root = fixture_copy(tmp_path_factory.mktemp(name) / "book")
+    result = build(root)
+    assert result.returncode == 0, result.output[-4000:]
+    return root, result

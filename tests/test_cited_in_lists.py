@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from fixture_book import backlinks, build, fixture_copy, replace_in, squash
+from fixture_book import built_fixture, backlinks, build, fixture_copy, replace_in, squash
 
 # What the fixture cites, section by section (hand-written prose, and the generated tables:
 # the Russia timeline in alpha "Two"; the master timeline, handover, relations and names
@@ -34,10 +34,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def fixture_build(tmp_path_factory):
-    root = fixture_copy(tmp_path_factory.mktemp("evidence") / "book")
-    result = build(root)
-    assert result.returncode == 0, result.output[-4000:]
-    return root, result
+    return built_fixture(tmp_path_factory, "evidence")
 
 
 def test_backlinks_list_exactly_the_citing_sections(fixture_build):

@@ -11,7 +11,7 @@ from docutils import nodes
 
 from briefing.sourcetext import normalise
 from conftest import ROOT, copy_book
-from fixture_book import build, fixture_copy, replace_in, squash
+from fixture_book import built_fixture, build, fixture_copy, replace_in, squash
 
 ENTITY = re.compile(r"#(\d+);")
 
@@ -96,10 +96,7 @@ def check_timelines(built, chronology: list, docnames: list[str]) -> int:
 
 @pytest.fixture(scope="module")
 def fixture_book(tmp_path_factory):
-    root = fixture_copy(tmp_path_factory.mktemp("timelines") / "book")
-    result = build(root)
-    assert result.returncode == 0, result.output[-4000:]
-    return root, result
+    return built_fixture(tmp_path_factory, "timelines")
 
 
 def test_fixture_timelines_match_data_and_table(fixture_book):
