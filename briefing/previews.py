@@ -32,11 +32,22 @@ import posixpath
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+
+def _bs4():
+    """bs4, imported when a written page is first read back: a no-op build reads none, and
+    the import alone was about a tenth of a no-op build's time."""
+    import bs4
+    return bs4
+
 
 logger = logging.getLogger(__name__)
 
@@ -119,14 +130,14 @@ def shorten(text: str, limit: int = PREVIEW_CHARS) -> str:
 
 
 def heading_text(heading: Tag) -> str:
-    copy = BeautifulSoup(str(heading), "html.parser")
+    copy = _bs4().BeautifulSoup(str(heading), "html.parser")
     for link in copy.select("a.headerlink"):
         link.decompose()
     return squash(copy.get_text(""))
 
 
 def plain_text(tag: Tag) -> str:
-    copy = BeautifulSoup(str(tag), "html.parser")
+    copy = _bs4().BeautifulSoup(str(tag), "html.parser")
     for drop in copy.select(DROP):
         drop.decompose()
     return squash(copy.get_text(""))
@@ -162,21 +173,21 @@ def preview_of(element: Tag) -> tuple[str, str] | None:
         # block it opens, or else the element after it.
         parent = element.parent
         first_in_block = (
-            isinstance(parent, Tag) and parent.name in BLOCKS
-            and next((c for c in parent.children if not (isinstance(c, NavigableString) and not c.strip())), None) is element
+            isinstance(parent, _bs4().Tag) and parent.name in BLOCKS
+            and next((c for c in parent.children if not (isinstance(c, _bs4().NavigableString) and not c.strip())), None) is element
         )
         if first_in_block:
             element = parent.parent if parent.name == "p" and parent.parent.name in ("li", "dd") else parent
         else:
             nxt = element.find_next_sibling()
             if nxt is None:
-                return preview_of(parent) if isinstance(parent, Tag) and parent.name != "article" else None
+                return preview_of(parent) if isinstance(parent, _bs4().Tag) and parent.name != "article" else None
             element = nxt
     if element.name == "section":
         heading = element.find(HEADINGS)
         title = heading_text(heading) if heading else ""
         return title, shorten(first_paragraph(element))
-    if element.name in HEADINGS and isinstance(element.parent, Tag) and element.parent.name == "section":
+    if element.name in HEADINGS and isinstance(element.parent, _bs4().Tag) and element.parent.name == "section":
         return preview_of(element.parent)
     if element.name == "dt":
         dd = element.find_next_sibling("dd")
@@ -242,7 +253,7 @@ NO_PREVIEW_IN = ["briefing-cited-in", "toctree-wrapper"]
 def read_page(html: bytes) -> tuple[dict[str | None, tuple[str, str]], list[str]]:
     """What the previews need from one written page: the previews of its ids, and the hrefs
     of the links in its article (in order, once each, permalinks left out)."""
-    soup = BeautifulSoup(html, "lxml")
+    soup = _bs4().BeautifulSoup(html, "lxml")
     hrefs: list[str] = []
     article = soup.find("article", attrs={"role": "main"})
     if article is not None:
