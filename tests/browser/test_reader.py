@@ -277,14 +277,20 @@ def open_every_details(page) -> int:
         all.forEach(d => { d.open = true; }); return all.length; }""")
 
 
-def test_relations_matrix_opened_fits_its_column_on_a_desktop(open_context, server):
-    """The folded relations matrix, once a reader opens it, fits the text column at 1280 px:
-    one symbol per relation (legend above it), headers that take no room across."""
-    context, traffic = open_context(viewport=DESKTOP)
+def relations_with_matrix_open(open_context, server, viewport):
+    """The relations page at this width with every folded block, the matrix among them, open."""
+    context, traffic = open_context(viewport=viewport)
     page = context.new_page()
     visit(page, server + "relations.html")
     assert open_every_details(page) >= 2
     page.wait_for_timeout(100)
+    return page, traffic
+
+
+def test_relations_matrix_opened_fits_its_column_on_a_desktop(open_context, server):
+    """The folded relations matrix, once a reader opens it, fits the text column at 1280 px:
+    one symbol per relation (legend above it), headers that take no room across."""
+    page, traffic = relations_with_matrix_open(open_context, server, DESKTOP)
     tables = page.evaluate(TABLE_WIDTHS_JS)
     assert any("briefing-relations-matrix" in t["caption"] or "Relations between" in t["caption"]
                for t in tables), f"the opened matrix is not visible: {tables}"
@@ -318,11 +324,7 @@ def test_relations_matrix_opened_fits_its_column_on_a_desktop(open_context, serv
 
 def test_relations_matrix_scrolls_in_its_own_box_on_a_phone(open_context, server):
     """At 375 px the opened matrix scrolls inside its box, says so, and does not widen the page."""
-    context, traffic = open_context(viewport=PHONE)
-    page = context.new_page()
-    visit(page, server + "relations.html")
-    assert open_every_details(page) >= 2
-    page.wait_for_timeout(100)
+    page, traffic = relations_with_matrix_open(open_context, server, PHONE)
     overflow = page.evaluate(OVERFLOW_JS)
     assert overflow["scrollWidth"] <= overflow["innerWidth"], overflow
     box = page.evaluate("""() => {
