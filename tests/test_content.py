@@ -193,8 +193,8 @@ def test_no_source_text_is_copied_into_the_repository(sources_dir):
     sentences = {normalise(s) for para in paragraphs.values() for text in para.values()
                  for s in re.split(r"(?<=[.!?])\s+", text) if len(s) > 120}
     tracked = [p for p in chapters()] + list(DATA.glob("*")) + [ROOT / "AUTHORING.md", ROOT / "README.md"]
-    leaks = [f"{p.relative_to(ROOT)}: {s[:60]}…" for p in tracked if p.is_file()
-             for s in sentences if s in normalise(p.read_text(encoding="utf-8", errors="replace"))]
+    texts = {p: normalise(p.read_text(encoding="utf-8", errors="replace")) for p in tracked if p.is_file()}
+    leaks = [f"{p.relative_to(ROOT)}: {s[:60]}…" for p, text in texts.items() for s in sentences if s in text]
     assert not leaks, "long source sentences copied into the repository:\n" + "\n".join(leaks)
 
 
