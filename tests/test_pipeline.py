@@ -7,6 +7,7 @@ import hashlib
 import pickle
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -15,7 +16,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sphinxcontrib.mermaid import mermaid
 
-from conftest import CACHE, ROOT, copy_book, run_build
+from conftest import CACHE, ROOT, BuildResult, copy_book, run_build
 
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 RESOURCE_ATTRS = {
@@ -298,66 +299,95 @@ def test_bad_input_fails_with_file_line_and_keeps_last_output(case, last_good_fi
 # --- cache and reproducibility ---------------------------------------------------------
 
 
+@dataclass
+class Rebuilds:
+    """One copy of the book built the ways an author's day builds it, each result with the
+    pages as they were right after that build (later builds write over the same output)."""
+    cold: BuildResult        # clean, every diagram rendered (empty cache), hash seed 1 -> a/
+    cold_pages: dict
+    no_op: BuildResult       # again over a/, nothing changed
+    parallel: BuildResult    # clean, -j 2, diagrams from a copy of the book's cache, seed 2 -> b/
+    parallel_pages: dict
+    rewritten: BuildResult   # -E over a/: every page written again over the last output, seed 4
+    rewritten_pages: dict
+    edited: BuildResult      # over a/, after one chapter was edited
+
+
 @pytest.fixture(scope="module")
-def twin_builds(tmp_path_factory):
-    base = tmp_path_factory.mktemp("twins")
+def rebuilds(tmp_path_factory) -> Rebuilds:
+    from conftest import SOURCES
+
+    base = tmp_path_factory.mktemp("rebuilds")
     book = copy_book(base / "book")
+    texts = {"BRIEFING_SOURCES": str(SOURCES)}
+
+    def build(out: str, cache: str, *extra: str, **env: str) -> BuildResult:
+        result = run_build("html", base / out, root=book, cache=base / cache, extra=list(extra),
+                           env_extra={**texts, **env})
+        assert result.returncode == 0, result.output[-4000:]
+        return result
+
     # Different hash seeds: output must not depend on set or dict ordering.
-    first = run_build("html", base / "a", root=book, cache=base / "cache-a", env_extra={"PYTHONHASHSEED": "1"})
-    assert first.returncode == 0, first.output[-4000:]
-    again = run_build("html", base / "a", root=book, cache=base / "cache-a")
-    assert again.returncode == 0, again.output[-4000:]
-    # The other clean build takes its diagrams from the book's cache, rendered by other runs
+    cold = build("a", "cache-a", PYTHONHASHSEED="1")
+    cold_pages = snapshot(base / "a" / "html")
+    no_op = build("a", "cache-a")
+    # The parallel build takes its diagrams from the book's cache, rendered by other runs
     # (one cold build is all the cache test needs): its pages must still equal those of a
     # build that has just rendered every diagram.
     shutil.copytree(CACHE, base / "cache-b", ignore=shutil.ignore_patterns("last-run.json", "*.tmp*"))
-    other = run_build("html", base / "b", root=book, cache=base / "cache-b", env_extra={"PYTHONHASHSEED": "2"})
-    assert other.returncode == 0, other.output[-4000:]
-    return first, again, other
+    parallel = build("b", "cache-b", "-j", "2", PYTHONHASHSEED="2")
+    parallel_pages = snapshot(base / "b" / "html")
+    rewritten = build("a", "cache-a", "-E", PYTHONHASHSEED="4")
+    rewritten_pages = snapshot(base / "a" / "html")
+    chapter = book / "docs" / "actors" / "georgia.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAn added sentence.\n", encoding="utf-8")
+    edited = build("a", "cache-a")
+    return Rebuilds(cold, cold_pages, no_op, parallel, parallel_pages, rewritten, rewritten_pages, edited)
 
 
-def test_diagrams_render_once_then_come_from_the_cache(twin_builds):
-    first, again, _ = twin_builds
-    rendered, total = first.rendered
+def differences(a: dict, b: dict) -> str:
+    if a.keys() != b.keys():
+        return f"file sets differ: {sorted(a.keys() ^ b.keys())[:10]}"
+    return f"files differ: {[name for name in a if a[name] != b[name]][:10]}"
+
+
+def test_diagrams_render_once_then_come_from_the_cache(rebuilds):
+    rendered, total = rebuilds.cold.rendered
     assert total >= 1 and rendered == total, f"cold build rendered {rendered} of {total}"
-    assert again.rendered == (0, total), f"second build rendered {again.rendered[0]} diagrams"
+    assert rebuilds.no_op.rendered == (0, total), f"second build rendered {rebuilds.no_op.rendered[0]} diagrams"
 
 
-def test_two_clean_builds_are_byte_identical(twin_builds):
-    _, _, other = twin_builds
-    first_out = twin_builds[0].out / "html"
-    a, b = snapshot(first_out), snapshot(other.out / "html")
-    assert a.keys() == b.keys(), f"file sets differ: {sorted(a.keys() ^ b.keys())[:10]}"
-    differ = [name for name in a if a[name] != b[name]]
-    assert not differ, f"files differ between two clean builds: {differ[:10]}"
+def test_clean_builds_are_byte_identical_whatever_the_seed_cache_or_jobs(rebuilds):
+    """parallel_read_safe is declared, so `-j 2` must give exactly what `-j 1` gives; and
+    neither the hash seed nor where the diagrams came from may show in the output."""
+    assert "waiting for workers" in rebuilds.parallel.output or "-j 2" in rebuilds.parallel.output.splitlines()[0]
+    assert rebuilds.cold_pages == rebuilds.parallel_pages, differences(rebuilds.cold_pages, rebuilds.parallel_pages)
 
 
-def test_rewriting_every_page_over_the_last_output_gives_a_clean_builds_pages(twin_builds):
+def test_rewriting_every_page_over_the_last_output_gives_a_clean_builds_pages(rebuilds):
     """An edit re-writes pages over the last good output: they must be what a clean build
     writes (per-page data left from the last build once gave them a stale ?v= checksum)."""
-    first, _, other = twin_builds
-    base = first.out.parent
-    rewritten = run_build("html", base / "a", root=base / "book", cache=base / "cache-a", extra=["-E"],
-                          env_extra={"PYTHONHASHSEED": "4"})
-    assert rewritten.returncode == 0, rewritten.output[-4000:]
-    a, b = snapshot(rewritten.out / "html"), snapshot(other.out / "html")
-    assert a.keys() == b.keys(), f"file sets differ: {sorted(a.keys() ^ b.keys())[:10]}"
-    differ = [name for name in a if a[name] != b[name]]
-    assert not differ, f"files differ between a rewrite and a clean build: {differ[:10]}"
+    assert rebuilds.rewritten_pages == rebuilds.parallel_pages, \
+        differences(rebuilds.rewritten_pages, rebuilds.parallel_pages)
 
 
-def test_a_parallel_build_is_byte_identical_to_a_serial_one(twin_builds):
-    """parallel_read_safe is declared, so `-j 2` must give exactly what `-j 1` gives."""
-    first = twin_builds[0]
-    base = first.out.parent
-    parallel = run_build("html", base / "parallel", root=base / "book", cache=base / "cache-a",
-                         extra=["-j", "2"], env_extra={"PYTHONHASHSEED": "3"})
-    assert parallel.returncode == 0, parallel.output[-4000:]
-    assert "waiting for workers" in parallel.output or "-j 2" in parallel.output.splitlines()[0]
-    a, b = snapshot(first.out / "html"), snapshot(parallel.out / "html")
-    assert a.keys() == b.keys(), f"file sets differ: {sorted(a.keys() ^ b.keys())[:10]}"
-    differ = [name for name in a if a[name] != b[name]]
-    assert not differ, f"files differ between -j 1 and -j 2: {differ[:10]}"
+def test_a_no_op_rebuild_reads_nothing_and_an_edit_reads_only_its_chapter(rebuilds):
+    """A rebuild with nothing changed costs about the same whatever the book's size: no
+    document re-read, no page re-written, and no written page parsed again for previews."""
+    first, again = rebuilds.cold, rebuilds.no_op
+    pages = int(re.search(r"previews: \d+ link previews on (\d+) pages", first.output).group(1))
+    assert pages >= 20 and f"({pages} pages parsed, the rest unchanged)" in first.output
+    assert "updating environment: 0 added, 0 changed, 0 removed" in again.output, again.output[-3000:]
+    assert not [l for l in again.output.splitlines() if l.startswith("writing output... [")]
+    assert f"on {pages} pages (0 pages parsed, the rest unchanged)" in again.output, again.output[-2000:]
+
+    # Editing one chapter re-reads that chapter and only the pages that list what it holds
+    # (the passages register, the people-quoted table, the landing page's key judgments),
+    # never the other chapters.
+    read = {l.split("] ", 1)[1].strip() for l in rebuilds.edited.output.splitlines()
+            if l.startswith("reading sources... [")}
+    listing = {"sources", "people", "index"}
+    assert "actors/georgia" in read and read <= {"actors/georgia"} | listing, read
 
 
 def test_failed_latex_run_keeps_the_last_good_pdf(built_book, book_copy, tmp_path):
@@ -427,32 +457,3 @@ def test_a_build_sweeps_staging_directories_left_by_a_killed_build(tmp_path):
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".html")) == []
     assert (out / ".latex-k1ll3d").is_dir(), "only this builder's leftovers are swept"
     assert (out / "html" / "index.html").is_file()
-
-
-def test_a_no_op_rebuild_reads_nothing_and_an_edit_reads_only_its_chapter(book_copy, tmp_path):
-    """A rebuild with nothing changed costs about the same whatever the book's size: no
-    document re-read, no page re-written, and no written page parsed again for previews."""
-    from conftest import SOURCES
-
-    texts = {"BRIEFING_SOURCES": str(SOURCES)}
-    first = run_build("html", tmp_path / "out", root=book_copy, env_extra=texts)
-    assert first.returncode == 0, first.output[-3000:]
-    pages = int(re.search(r"previews: \d+ link previews on (\d+) pages", first.output).group(1))
-    assert pages >= 20 and f"({pages} pages parsed, the rest unchanged)" in first.output
-    again = run_build("html", tmp_path / "out", root=book_copy, env_extra=texts)
-    assert again.returncode == 0, again.output[-3000:]
-    assert "updating environment: 0 added, 0 changed, 0 removed" in again.output, again.output[-3000:]
-    assert not [l for l in again.output.splitlines() if l.startswith("writing output... [")]
-    assert f"on {pages} pages (0 pages parsed, the rest unchanged)" in again.output, again.output[-2000:]
-
-    # Editing one chapter re-reads that chapter and only the pages that list what it holds
-    # (the passages register, the people-quoted table, the landing page's key judgments),
-    # never the other chapters.
-    chapter = book_copy / "docs" / "actors" / "georgia.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAn added sentence.\n", encoding="utf-8")
-    edited = run_build("html", tmp_path / "out", root=book_copy, env_extra=texts)
-    assert edited.returncode == 0, edited.output[-3000:]
-    read = {l.split("] ", 1)[1].strip() for l in edited.output.splitlines()
-            if l.startswith("reading sources... [")}
-    listing = {"sources", "people", "index"}
-    assert "actors/georgia" in read and read <= {"actors/georgia"} | listing, read
