@@ -1,10 +1,11 @@
 """Shared fixtures: the book built once per test session, and throwaway copies of it.
 
-Building is the expensive part of this suite, so the whole book (HTML and PDF) is built
-once per run, with the real build driver (tools/build.py), into a temporary directory that
-every pytest-xdist worker shares, and every test that only reads output uses that build.
-The HTML and the PDF are built back to back (tests compare them), each step under its own
-lock so that a worker waits only for what is not built yet.
+Building is the expensive part of this suite, so each edition of the book (HTML, PDF, EPUB,
+one file, the fact-check sheet) is built once per run, with the real build driver
+(tools/build.py), into a temporary directory that every pytest-xdist worker shares, and every
+test that only reads output uses that build. All of them build one snapshot of the sources,
+copied when the run first needs it, so that tests may compare them; each has its own lock, so
+a worker waits only for the edition it needs, and two workers can build two editions at once.
 Tests that break the book work on a copy; copies share the book's diagram cache (a copy's
 diagrams are the book's), unless a test gives its own cache because it is about the cache.
 
@@ -27,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from briefing.edition import source_date_epoch
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "tools" / "build.py"
@@ -108,42 +111,51 @@ def exclusive(directory: Path, name: str = ".lock"):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def book_snapshot(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The book's sources copied once per run, when the run first needs a build of the book,
+    and the environment that builds the copy as the book itself is built (its edition date
+    and its source texts). Every shared build reads this copy: the HTML, the PDF, the EPUB,
+    the one-file edition and the fact-check sheet agree although they are built at different
+    moments by different workers, while an author may be editing the tree."""
+    out = shared_dir(tmp_path_factory, "snapshot")
+    with exclusive(out):
+        if not (out / "complete").is_file():
+            shutil.rmtree(out / "book", ignore_errors=True)
+            copy_book(out / "book")
+            (out / "complete").touch()
+    env = {"SOURCE_DATE_EPOCH": str(source_date_epoch(ROOT, os.environ)), "BRIEFING_SOURCES": str(SOURCES)}
+    return out / "book", env
+
+
 def shared_build(tmp_path_factory, target: str, name: str = "book",
                  env_extra: dict[str, str] | None = None) -> tuple[int, str]:
-    """Build `target` of the book once per run into the shared directory `name`; every worker
-    gets the same (exit status, log). The first worker to ask builds; the others wait, reuse."""
+    """Build `target` of the book (its snapshot) once per run into the shared directory `name`;
+    every worker gets the same (exit status, log). The first worker to ask builds; the others
+    wait, then reuse. Each target has its own lock: the HTML never waits for the PDF."""
     out = shared_dir(tmp_path_factory, name)
     result_file = out / f"build-{target}.json"
+    root, env = book_snapshot(tmp_path_factory)
     with exclusive(out, f".lock-{target}"):
         if not result_file.is_file():
-            result = run_build(target, out, env_extra=env_extra)
+            result = run_build(target, out, root=root, env_extra={**env, **(env_extra or {})})
             result_file.write_text(json.dumps([result.returncode, result.output]), encoding="utf-8")
         rc, log = json.loads(result_file.read_text(encoding="utf-8"))
     return rc, log
-
-
-def shared_book(tmp_path_factory) -> tuple[tuple[int, str], tuple[int, str]]:
-    """The book's HTML, then its PDF, built back to back by the first worker that needs either:
-    tests compare the two, so both must read the sources as they were at one moment (a tree
-    that is being edited changes between a build and the next)."""
-    html = shared_build(tmp_path_factory, "html")
-    pdf = shared_build(tmp_path_factory, "pdf") if html[0] == 0 else html
-    return html, pdf
 
 
 @pytest.fixture(scope="session")
 def built_html(tmp_path_factory) -> BuildResult:
     """The book's HTML built once per test run, shared by every worker; fails loudly (a failed
     build fails every test that needs it with the same log)."""
-    (rc, log), _ = shared_book(tmp_path_factory)
+    rc, log = shared_build(tmp_path_factory, "html")
     assert rc == 0, f"HTML build failed:\n{log[-6000:]}"
     return BuildResult(0, log, shared_dir(tmp_path_factory, "book"))
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory, built_html) -> BuildResult:
-    """The book built once per test run (HTML, then PDF), shared by every worker."""
-    _, (rc, log) = shared_book(tmp_path_factory)
+    """The book built once per test run (HTML and PDF, from the same snapshot), shared by every worker."""
+    rc, log = shared_build(tmp_path_factory, "pdf")
     assert rc == 0, f"PDF build failed:\n{log[-6000:]}"
     return BuildResult(0, built_html.output + log, built_html.out)
 
@@ -161,20 +173,13 @@ def pdf_path(built_book) -> Path:
 # A test address (RFC 2606), never the book's: the book built with it is shared by the
 # metadata tests (HTML and PDF) and the publishing tests (the first edition's HTML).
 TEST_ADDRESS = "https://books.example.org/briefing/"
-
-
-def shared_book_with_address(tmp_path_factory) -> tuple[tuple[int, str], tuple[int, str]]:
-    """HTML then PDF, back to back (the metadata tests compare them), with the test address."""
-    env = {"BRIEFING_BASE_URL": TEST_ADDRESS}
-    html = shared_build(tmp_path_factory, "html", "book-with-address", env)
-    pdf = shared_build(tmp_path_factory, "pdf", "book-with-address", env) if html[0] == 0 else html
-    return html, pdf
+WITH_ADDRESS = {"BRIEFING_BASE_URL": TEST_ADDRESS}
 
 
 @pytest.fixture(scope="session")
 def html_with_address(tmp_path_factory) -> Path:
     """The book's HTML built once per run with BRIEFING_BASE_URL=TEST_ADDRESS: the output root."""
-    (rc, log), _ = shared_book_with_address(tmp_path_factory)
+    rc, log = shared_build(tmp_path_factory, "html", "book-with-address", WITH_ADDRESS)
     assert rc == 0, f"HTML build with an address failed:\n{log[-6000:]}"
     return shared_dir(tmp_path_factory, "book-with-address")
 
@@ -182,7 +187,7 @@ def html_with_address(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def book_with_address(tmp_path_factory, html_with_address) -> Path:
     """The same, HTML and PDF: the output root (html/, pdf/briefing.pdf)."""
-    _, (rc, log) = shared_book_with_address(tmp_path_factory)
+    rc, log = shared_build(tmp_path_factory, "pdf", "book-with-address", WITH_ADDRESS)
     assert rc == 0, f"PDF build with an address failed:\n{log[-6000:]}"
     return html_with_address
 
@@ -195,17 +200,20 @@ class ToolRun:
 
 
 def shared_tool_run(tmp_path_factory, script: str) -> tuple[ToolRun, Path]:
-    """Run tools/<script> on the book once per test run into a directory every worker shares
-    (the EPUB and the one-file edition are each read by tests in several files). No address
-    is set, as in the shared build: the default edition."""
+    """Run tools/<script> on the book's snapshot once per test run into a directory every
+    worker shares (the EPUB and the one-file edition are each read by tests in several files).
+    No address is set, as in the shared build: the default edition."""
     from briefing.edition import ENV_BASE_URL, ENV_RTD_URL
 
     out = shared_dir(tmp_path_factory, f"tool-{Path(script).stem}")
     result_file = out / "run.json"
+    root, snapshot_env = book_snapshot(tmp_path_factory)
     with exclusive(out):
         if not result_file.is_file():
             env = {k: v for k, v in os.environ.items() if k not in (ENV_BASE_URL, ENV_RTD_URL)}
-            proc = subprocess.run([sys.executable, str(ROOT / "tools" / script), "--out", str(out)],
+            env.update(snapshot_env, BRIEFING_MERMAID_CACHE=str(CACHE))
+            proc = subprocess.run([sys.executable, str(ROOT / "tools" / script), "--out", str(out),
+                                   "--root", str(root)],
                                   cwd=ROOT, env=env, capture_output=True, text=True)
             result_file.write_text(json.dumps([proc.returncode, proc.stdout, proc.stderr]), encoding="utf-8")
         run = ToolRun(*json.loads(result_file.read_text(encoding="utf-8")))
@@ -241,9 +249,25 @@ def sources_dir() -> Path:
 # --- the order of the run -----------------------------------------------------------------
 
 BOOK_FIXTURES = {"built_html", "built_book", "book_html"}  # book_html: browser tests
-# The file the first worker starts with: it builds the HTML and then has long work that
-# needs no PDF, while the other worker runs the files that need no build of the book.
-FIRST = "tests/browser/test_reader.py"
+
+# The long files, with the seconds each kept one worker busy in `make test` (three workers on
+# the project's 2-core machine, 2026-11-26). xdist gives each worker one file, then a second,
+# then another whenever it finishes one. The longest go first, paired so that the first two
+# files of each worker take about as long; the browser's files (which wait on the shared HTML
+# build) come after. The run then ends with short files on every worker, not with one long
+# file on one worker while the others wait. Files not listed follow, the ones that need no
+# build of the book first.
+LONG_FILES = {
+    "tests/test_pipeline.py": 190,
+    "tests/test_publishing.py": 145,
+    "tests/test_factcheck.py": 140,
+    "tests/test_formats.py": 40,
+    "tests/test_timelines.py": 55,
+    "tests/test_author_errors.py": 60,
+    "tests/browser/test_reader.py": 135,
+    "tests/browser/test_accessibility.py": 85,
+    "tests/test_citation_metadata.py": 60,
+}
 
 
 def needs_the_book(item) -> bool:
@@ -252,18 +276,19 @@ def needs_the_book(item) -> bool:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Queue order for `--dist loadfile --no-loadscope-reorder`: one file that starts the
-    shared build, then the files that need no build of the book, then files where only some
+    """Queue order for `--dist loadfile --no-loadscope-reorder`: the long files in the order
+    of LONG_FILES, then the files that need no build of the book, then files where only some
     tests need it, then the rest; within a file, the tests that need no build first."""
     files: dict[str, list] = {}
     for item in items:
         files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    long_files = list(LONG_FILES)
 
     def rank(name: str) -> tuple[int, int]:
+        if name in LONG_FILES:
+            return (0, long_files.index(name))
         group = files[name]
         needing = sum(map(needs_the_book, group))
-        if name == FIRST and needing:
-            return (0, 0)
         return (1 if needing == 0 else 2 if needing < len(group) else 3, -len(group))
 
     ordered = []

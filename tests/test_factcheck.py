@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT, SOURCES, copy_book, plain_env, run_build
+from conftest import ROOT, SOURCES, plain_env, shared_build
 from fixture_book import CACHE, fixture_copy, replace_in
 
 from briefing import sourcetext
@@ -279,17 +279,12 @@ def test_review_names_a_file_that_holds_no_claims(fixture_book):
 
 
 @pytest.fixture(scope="module")
-def book_sheet(tmp_path_factory):
-    """The book's HTML edition and its fact-check sheet, built side by side as make does."""
-    base = tmp_path_factory.mktemp("factcheck")
-    root = copy_book(base / "book")  # a snapshot: both builds read the same text
-    out = base / "out"
-    sources = {"BRIEFING_SOURCES": str(SOURCES)}
-    html = run_build("html", out, root=root, env_extra=sources)
-    assert html.returncode == 0, html.output[-4000:]
-    sheet = run_build("factcheck", out, root=root, env_extra=sources)
-    assert sheet.returncode == 0, sheet.output[-4000:]
-    return out, sheet.output
+def book_sheet(tmp_path_factory, built_html):
+    """The book's HTML edition and its fact-check sheet, built side by side as make does, from
+    the same snapshot of the sources (tests/conftest.py)."""
+    rc, output = shared_build(tmp_path_factory, "factcheck")
+    assert rc == 0, output[-4000:]
+    return built_html.out, output
 
 
 def resolved_citations(doctrees: Path) -> dict[str, int]:
