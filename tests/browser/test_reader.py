@@ -19,10 +19,14 @@ MIN_FONT_PX = 9.0
 MIN_CONTRAST = 4.5
 
 
-def visit(page, url: str) -> None:
+def visit(page, url: str, settle: bool = False) -> None:
+    """Open a page and wait for its load event; with settle=True, also until the network has
+    been quiet for half a second (a request made after load must be seen by the tour that
+    checks every page's traffic; the other visits need not wait for it)."""
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, f"{url}: HTTP {response.status if response else '?'}"
-    page.wait_for_load_state("networkidle")
+    if settle:
+        page.wait_for_load_state("networkidle")
 
 
 # --- every page, once per width: the checks that read the same page share one visit --------
@@ -36,9 +40,11 @@ class Tour:
     traffic: Traffic
 
 
-def tour(browser, server, pages, checks: dict[str, str], weigh: bool = False, **context_args) -> Tour:
-    """Visit every page (loaded, network idle), then run each check's script on it, in order.
-    weigh: also record the size of every response of each page (under "sizes")."""
+def tour(browser, server, pages, checks: dict[str, str], weigh: bool = False, settle: bool = False,
+         **context_args) -> Tour:
+    """Visit every page (loaded; with settle=True, also network idle), then run each check's
+    script on it, in order. weigh: also record the size of every response of each page (under
+    "sizes")."""
     context, traffic = new_context(browser, (urlsplit(server).netloc,), **context_args)
     try:
         page = context.new_page()
@@ -48,7 +54,7 @@ def tour(browser, server, pages, checks: dict[str, str], weigh: bool = False, **
         measured = {}
         for name in pages:
             sizes.clear()
-            visit(page, server + name)
+            visit(page, server + name, settle)
             measured[name] = {check: page.evaluate(script) for check, script in checks.items()}
             if weigh:
                 measured[name]["sizes"] = dict(sizes)
@@ -66,7 +72,7 @@ def desktop_tour(browser, server, book_pages) -> Tour:
     DIAGRAMS_JS scrolls each text into view, so it runs last."""
     return tour(browser, server, book_pages, {
         "texts": DIAGRAM_TEXTS_JS, "cut": CUT_TEXT_JS, "tables": TABLE_WIDTHS_JS, "diagrams": DIAGRAMS_JS,
-    }, weigh=True, viewport=DESKTOP, theme="light", color_scheme="light")
+    }, weigh=True, settle=True, viewport=DESKTOP, theme="light", color_scheme="light")
 
 
 @pytest.fixture(scope="module")
