@@ -31,6 +31,7 @@ MODULES = [
     "briefing.cite_this",
     "briefing.claims",
     "briefing.factcheck",
+    "briefing.stale_pages",
 ]
 
 

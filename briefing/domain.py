@@ -14,6 +14,8 @@ and forked parallel readers inherit them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import TYPE_CHECKING, Any
 
 from sphinx.domains import Domain
@@ -52,6 +54,7 @@ class BriefingDomain(Domain):
         super().__init__(env)
         self.book: BookData | None = None     # the book's data, for this build only
         self.read_now: Set[str] = frozenset()  # documents read in this build
+        self.pages_before: dict[Path, int] = {}  # HTML pages in the output as the build began
 
     def store(self, name: str) -> dict[str, Any]:
         if name not in STORES:

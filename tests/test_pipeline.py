@@ -457,3 +457,33 @@ def test_a_build_sweeps_staging_directories_left_by_a_killed_build(tmp_path):
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".html")) == []
     assert (out / ".latex-k1ll3d").is_dir(), "only this builder's leftovers are swept"
     assert (out / "html" / "index.html").is_file()
+
+
+def test_a_page_the_book_no_longer_has_leaves_the_output(tmp_path):
+    """A rebuild starts from the last output: a removed chapter's page must not stay there (and
+    be published again at its old address), while a no-op keeps every page it did not write."""
+    from conftest import SOURCES
+    from fixture_book import fixture_copy
+
+    root = fixture_copy(tmp_path / "book")
+    out = tmp_path / "out"
+    texts = {"BRIEFING_SOURCES": str(SOURCES)}
+    removed = root / "docs" / "removed-later.md"
+    removed.write_text("---\norphan: true\n---\n\n(removed-later)=\n# A chapter removed later\n\nText.\n",
+                       encoding="utf-8")
+    first = run_build("html", out, root=root, env_extra=texts)
+    assert first.returncode == 0, first.output[-3000:]
+    assert (out / "html" / "removed-later.html").is_file()
+    pages_before = sorted(p.name for p in (out / "html").glob("*.html"))
+
+    removed.unlink()
+    second = run_build("html", out, root=root, env_extra=texts)
+    assert second.returncode == 0, second.output[-3000:]
+    assert not (out / "html" / "removed-later.html").exists(), "the removed chapter's page was kept"
+    assert "stale pages: removed removed-later.html" in second.output
+    kept = sorted(p.name for p in (out / "html").glob("*.html"))
+    assert kept == [name for name in pages_before if name != "removed-later.html"]
+
+    again = run_build("html", out, root=root, env_extra=texts)  # a no-op: writes no page
+    assert again.returncode == 0, again.output[-3000:]
+    assert sorted(p.name for p in (out / "html").glob("*.html")) == kept
