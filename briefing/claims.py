@@ -451,8 +451,20 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     # Only the fact-check sheet reads the claims themselves. Every other edition needs the ids
     # assigned above and the places, and would otherwise load about 0.8 MB of claims (two
     # thirds of its saved environment) at the start of every build, a no-op included.
-    kept = prose + judgments if app.builder.name == "factcheck" else []
-    store(env, "claims")[docname] = {"claims": kept, "places": places}
+    sheet = app.builder.name == SHEET_BUILDER
+    store(env, "claims")[docname] = {"claims": prose + judgments if sheet else [], "places": places,
+                                     "complete": sheet}
+
+
+SHEET_BUILDER = "factcheck"
+
+
+def claims_missing(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    """For the sheet, the documents whose claims an earlier build of another edition left out
+    (one environment shared by several builders, as a plain `sphinx-build -d` can do)."""
+    if app.builder.name != SHEET_BUILDER:
+        return []
+    return [docname for docname, entry in store(env, "claims").items() if not entry.get("complete")]
 
 
 # --- the claims of the book ---------------------------------------------------------------
@@ -548,4 +560,5 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("briefing.quotations")
     app.setup_extension("briefing.judgments")
     app.connect("doctree-read", collect)
+    app.connect("env-get-outdated", claims_missing)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

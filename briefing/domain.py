@@ -14,14 +14,13 @@ and forked parallel readers inherit them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from sphinx.domains import Domain
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
+    from pathlib import Path
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment

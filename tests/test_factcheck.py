@@ -369,3 +369,22 @@ def test_committed_ledger_covers_every_claim_of_the_book_with_none_stale(book_sh
                    if c["status"] != "reviewed"]
     assert not open_claims, (f"{len(open_claims)} of {len(sheet['claims'])} claims not reviewed "
                              "(check them on the sheet, then make review):\n" + "\n".join(open_claims[:30]))
+
+
+def test_a_sheet_built_on_an_html_builds_environment_still_has_every_claim(tmp_path):
+    """The HTML edition saves no claim texts; a sheet built on its environment (one doctree
+    directory for both builders) must read them again rather than show an empty sheet."""
+    from fixture_book import build
+
+    alone = fixture_copy(tmp_path / "alone")
+    rc, output, out = factcheck(alone)
+    assert rc == 0, output[-3000:]
+    expected = claims_of(out)
+    assert expected, "the fixture book has claims"
+
+    shared = fixture_copy(tmp_path / "shared")
+    html = build(shared, doctrees=shared / "_build" / "doctrees")
+    assert html.returncode == 0, html.output[-3000:]
+    rc, output, out = factcheck(shared)
+    assert rc == 0, output[-3000:]
+    assert claims_of(out).keys() == expected.keys()
