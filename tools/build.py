@@ -39,12 +39,24 @@ def build_env(root: Path) -> dict[str, str]:
 
 
 def sphinx(root: Path, builder: str, outdir: Path, doctrees: Path, extra: list[str]) -> int:
-    cmd = [
-        sys.executable, "-m", "sphinx", "-b", builder, *SPHINX_FLAGS,
-        "-c", str(root), "-d", str(doctrees), *extra, str(root / "docs"), str(outdir),
-    ]
-    print("+", " ".join(cmd), flush=True)
-    return subprocess.run(cmd, cwd=root, env=build_env(root)).returncode
+    """Run sphinx-build in this process: a second interpreter would import Sphinx and every
+    extension again, which is most of what a build that has nothing to do costs."""
+    from sphinx.cmd.build import build_main
+
+    args = ["-b", builder, *SPHINX_FLAGS, "-c", str(root), "-d", str(doctrees), *extra,
+            str(root / "docs"), str(outdir)]
+    print("+ sphinx-build", " ".join(args), flush=True)
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    os.environ.update(build_env(root))
+    os.chdir(root)
+    try:
+        return build_main(args)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.stdout.flush()
+        sys.stderr.flush()
 
 
 def staging_for(published: Path) -> Path:
