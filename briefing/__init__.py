@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 # handlers between modules is in briefing/order.py.
 MODULES = [
     "briefing.domain",
+    "briefing.toc_numbers",
     "briefing.errors",
     "briefing.theme",
     "briefing.mermaid_render",

@@ -310,7 +310,9 @@ class Rebuilds:
     parallel_pages: dict
     rewritten: BuildResult   # -E over a/: every page written again over the last output, seed 4
     rewritten_pages: dict
-    edited: BuildResult      # over a/, after one chapter was edited
+    edited: BuildResult      # over a/, after one chapter was edited (a table added first)
+    numbers_before_edit: list  # the chapter's table and figure numbers, before and after
+    numbers_after_edit: list
 
 
 @pytest.fixture(scope="module")
@@ -342,9 +344,30 @@ def rebuilds(tmp_path_factory) -> Rebuilds:
     rewritten = build("a", "cache-a", "-E", PYTHONHASHSEED="4")
     rewritten_pages = snapshot(base / "a" / "html")
     chapter = book / "docs" / "actors" / "georgia.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAn added sentence.\n", encoding="utf-8")
+    page = base / "a" / "html" / "actors" / "georgia.html"
+    numbers_before = caption_numbers(page)
+    text = chapter.read_text(encoding="utf-8")
+    first_section = text.index("\n(georgia-at-a-glance)=")
+    chapter.write_text(text[:first_section] + ADDED_TABLE + text[first_section:], encoding="utf-8")
     edited = build("a", "cache-a")
-    return Rebuilds(cold, cold_pages, no_op, parallel, parallel_pages, rewritten, rewritten_pages, edited)
+    return Rebuilds(cold, cold_pages, no_op, parallel, parallel_pages, rewritten, rewritten_pages, edited,
+                    numbers_before, caption_numbers(page))
+
+
+ADDED_TABLE = """
+:::{list-table} A table added before the chapter's others
+:header-rows: 1
+
+* - Column
+* - Cell
+:::
+"""
+
+
+def caption_numbers(page: Path) -> list[str]:
+    """"Table 13.1", "Figure 13.1", ... in the order the page shows them."""
+    return re.findall(r'class="caption-number">\s*((?:Table|Figure) [\d.]+?)[\s:]',
+                      page.read_text(encoding="utf-8"))
 
 
 def differences(a: dict, b: dict) -> str:
@@ -390,6 +413,18 @@ def test_a_no_op_rebuild_reads_nothing_and_an_edit_reads_only_its_chapter(rebuil
             if l.startswith("reading sources... [")}
     listing = {"sources", "people", "index"}
     assert "actors/georgia" in read and read <= {"actors/georgia"} | listing, read
+
+
+def test_a_table_added_to_a_chapter_renumbers_its_tables_in_an_incremental_build(rebuilds):
+    """Section and figure numbers are carried over from the last build when no document was
+    read (briefing/toc_numbers.py); an edit must still number them again."""
+    before, after = rebuilds.numbers_before_edit, rebuilds.numbers_after_edit
+    tables = [n for n in before if n.startswith("Table ")]
+    assert tables, f"the chapter has no numbered table to compare: {before}"
+    chapter = tables[0].split()[1].split(".")[0]
+    renumbered = [f"Table {chapter}.{int(n.rsplit('.', 1)[1]) + 1}" for n in tables]
+    assert [n for n in after if n.startswith("Table ")] == [f"Table {chapter}.1", *renumbered], after
+    assert [n for n in after if n.startswith("Figure ")] == [n for n in before if n.startswith("Figure ")]
 
 
 def test_failed_latex_run_keeps_the_last_good_pdf(built_book, book_copy, tmp_path):
