@@ -17,6 +17,7 @@ MODULES = [
     "briefing.toc_numbers",
     "briefing.errors",
     "briefing.theme",
+    "briefing.template_cache",
     "briefing.mermaid_render",
     "briefing.data",
     "briefing.citations",
