@@ -150,3 +150,16 @@ def test_an_error_still_fails_an_incremental_build_that_reads_nothing(book):
     assert first.returncode != 0
     again = build(book)
     assert_fails_at(again, f"{where}:{line}", "paragraph 61 does not exist")
+
+
+def test_a_data_file_broken_after_a_good_build_fails_the_next_build_at_its_line(book):
+    """A build skips the schema checks only for data that passed them unchanged (briefing.data
+    keeps the fingerprint of what passed); a file changed since must be checked again."""
+    first, unchanged = build(book), build(book)
+    assert first.returncode == 0 and unchanged.returncode == 0, unchanged.output[-3000:]
+    assert "data: 8 files checked against their schemas" in first.output
+    assert "data: 8 files unchanged since they last passed their schemas" in unchanged.output
+    path = book / "docs" / "_data" / "chronology.yaml"
+    replace_in(path, "  sources: [emp:42]\n", "")
+    line = line_of(path, "id: eu-monitors")
+    assert_fails_at(build(book), f"docs/_data/chronology.yaml:{line}", "'sources' is a required property")

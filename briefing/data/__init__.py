@@ -22,9 +22,10 @@ from sphinx.environment import BuildEnvironment
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
-from briefing import order
+from briefing import code_version, order
 from briefing.data.load import LineLoader, Mapping, Sequence, load
 from briefing.data.model import FILES, BookData, Date, display, parse_date, parse_passages
+from briefing.data.schema import fingerprint
 from briefing.domain import domain
 from briefing.errors import record_error
 
@@ -38,13 +39,27 @@ class DataError(SphinxError):
     category = "Briefing data error"
 
 
+# In the doctree directory: the fingerprint of the data, schemas and code that last passed the
+# schema checks, so that a build with unchanged data does not validate it again.
+VALIDATED = "briefing-data-validated.txt"
+
+
 def load_data(app: Sphinx) -> None:
-    data, errors = load(Path(app.confdir), Path(app.srcdir) / "_data")
+    directory = Path(app.srcdir) / "_data"
+    record = Path(app.doctreedir) / VALIDATED
+    current = fingerprint([directory / f"{name}.yaml" for name in FILES], code_version())
+    validated = record.is_file() and record.read_text(encoding="utf-8") == current
+    data, errors = load(Path(app.confdir), directory, schemas=not validated)
     if errors:
         for error in errors:
             logger.error(error, type="briefing", subtype="data")
         raise DataError(f"{len(errors)} problem(s) in the book's data:\n" + "\n".join(errors))
     domain(app.env).book = data
+    logger.info("data: %d files %s", len(FILES), "unchanged since they last passed their schemas"
+                if validated else "checked against their schemas")
+    if not validated:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(current, encoding="utf-8")
 
 
 def get_data(env_or_app) -> BookData:

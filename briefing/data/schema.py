@@ -1,12 +1,16 @@
-"""JSON-schema validation of a data file, each problem at the line that holds it."""
+"""JSON-schema validation of a data file, each problem at the line that holds it.
+
+``fingerprint()`` names what a validation depends on (the data files' bytes, the schemas and
+the package's code), so that a build can skip validating what an earlier build validated
+unchanged (:func:`briefing.data.load_data`).
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from pathlib import Path
-
-import jsonschema
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -35,7 +39,20 @@ def _describe(path) -> str:
                    for i, p in enumerate(path)) or "the file"
 
 
+def fingerprint(paths, code_version: int) -> str:
+    """A digest of ``paths`` (the data files, in order), every schema and the code version."""
+    digest = hashlib.sha256(str(code_version).encode())
+    for path in [*paths, *sorted(SCHEMAS.glob("*.json"))]:
+        digest.update(b"\0" + str(path.name).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"(absent)")
+    return digest.hexdigest()
+
+
 def schema_errors(name: str, data, where) -> list[str]:
+    # Imported here: a build whose data was validated unchanged before never needs it, and
+    # importing it is a good part of what such a build costs.
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema(name))
     out = []
     for err in sorted(validator.iter_errors(data), key=lambda e: _line_for(data, e.absolute_path)):
