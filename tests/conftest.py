@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+import launcher
 from briefing.edition import source_date_epoch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +76,7 @@ def run_build(target: str, out: Path, root: Path = ROOT, cache: Path | None = No
     cmd = [sys.executable, str(BUILD), target, "--out", str(out), "--root", str(root)]
     if extra:
         cmd += ["--", *extra]
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    proc = launcher.run(cmd, cwd=root, env=env)
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, out)
 
 

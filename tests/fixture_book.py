@@ -10,13 +10,13 @@ from __future__ import annotations
 import pickle
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+import launcher
 from conftest import ROOT, SOURCES, plain_env
 
 FIXTURE = ROOT / "tests" / "fixtures" / "evidence_book"
@@ -61,7 +61,7 @@ def build(root: Path, out: Path | None = None, *, texts: bool = True, jobs: int 
     if update_record:  # what `make quotations` does
         cmd += ["-D", "briefing_update_quotation_record=1"]
     cmd += [str(root / "docs"), str(out)]
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    proc = launcher.run(cmd, cwd=root, env=env)
     return Built(proc.returncode, proc.stdout + proc.stderr, out, doctrees)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import launcher
 from conftest import ROOT, SOURCES, plain_env, shared_build
 from fixture_book import CACHE, fixture_copy, replace_in
 
@@ -35,7 +36,7 @@ def factcheck(root: Path, sources: Path = SOURCES):
     env.setdefault("PUPPETEER_EXECUTABLE_PATH", "/usr/bin/chromium")
     cmd = [sys.executable, "-m", "sphinx", "-b", "factcheck", "-W", "--keep-going", "-n",
            "-c", str(root), "-d", str(root / "_build" / "doctrees"), str(root / "docs"), str(out)]
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    proc = launcher.run(cmd, cwd=root, env=env)
     return proc.returncode, proc.stdout + proc.stderr, out
 
 
@@ -45,9 +46,9 @@ def claims_of(out: Path) -> dict[tuple[str, str], dict]:
 
 
 def review(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "briefing.reviews", "--root", str(root),
-                           "--claims", str(root / "_build" / "factcheck" / "claims.json"), *args],
-                          cwd=ROOT, env=plain_env(), capture_output=True, text=True)
+    return launcher.run([sys.executable, "-m", "briefing.reviews", "--root", str(root),
+                         "--claims", str(root / "_build" / "factcheck" / "claims.json"), *args],
+                        cwd=ROOT, env=plain_env())
 
 
 def built(root: Path, sources: Path = SOURCES) -> dict[tuple[str, str], dict]:
