@@ -36,7 +36,9 @@ def epubcheck_command() -> list[str]:
         java = shutil.which("java")
         if java is None:
             raise SystemExit("epubcheck needs Java (default-jre-headless).")
-        return [java, "-jar", real]
+        # A check of one book is a short run: Java's optimising compiler would cost more CPU
+        # than it saves (about 24 s of CPU against 10 s for this book, on two cores).
+        return [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", real]
     return [found]
 
 
