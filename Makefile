@@ -106,6 +106,11 @@ linkcheck: install
 bench: install
 	$(PY) tools/bench.py
 
+# Every page at 1280 px (light, dark) and 375 px, as PNG files in _build/screenshots/, to look at.
+.PHONY: screenshots
+screenshots: html
+	$(PY) tools/screenshots.py
+
 # Refresh docs/_data/quotations.json (the record that lets a build without the source texts
 # check every quotation): a verifying build, the only one allowed to write into docs/.
 .PHONY: quotations
