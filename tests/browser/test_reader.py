@@ -1,8 +1,12 @@
 """The book as a reader meets it: every page in a real browser (Debian's Chromium through
-Playwright), served from 127.0.0.1 by the test; nothing may come from anywhere else."""
+Playwright), served from 127.0.0.1 by the test; nothing may come from anywhere else.
+Accessibility too: axe-core finds no serious or critical violation on any page, in light or
+dark mode, and every diagram has an accessible name (a generated one is followed by its table
+twin). Each tour opens every page once and runs all the checks that read it."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -10,8 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from pypdf import PdfReader
 
-from .conftest import DESKTOP, PHONE, Traffic, new_context
-from .pagecheck import CUT_TEXT_JS, DIAGRAMS_JS, OVERFLOW_JS, PHONE_DIAGRAMS_JS, contrast, luminance
+from .conftest import AXE, DESKTOP, PHONE, Traffic, new_context
+from .pagecheck import (CUT_TEXT_JS, DIAGRAM_NAMES_JS, DIAGRAMS_JS, OVERFLOW_JS, PHONE_DIAGRAMS_JS, contrast,
+                        luminance)
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +34,28 @@ def visit(page, url: str, settle: bool = False) -> None:
         page.wait_for_load_state("networkidle")
 
 
+# --- accessibility: axe-core (pinned npm package, injected from disk, no CDN) ---------------
+
+BLOCKING = {"serious", "critical"}
+# Diagrams the evidence layer generates carry one of these classes on their card; each is
+# followed by its table twin.
+GENERATED = ("briefing-timeline", "briefing-handover", "briefing-relations")
+
+
+def axe_version() -> str:
+    package = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))
+    return package["version"]
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}));
+    }""")
+
+
 # --- every page, once per width: the checks that read the same page share one visit --------
 
 
@@ -41,10 +68,10 @@ class Tour:
 
 
 def tour(browser, server, pages, checks: dict[str, str], weigh: bool = False, settle: bool = False,
-         **context_args) -> Tour:
+         axe: bool = False, **context_args) -> Tour:
     """Visit every page (loaded; with settle=True, also network idle), then run each check's
     script on it, in order. weigh: also record the size of every response of each page (under
-    "sizes")."""
+    "sizes"); axe: then inject axe-core and record its violations (under "axe")."""
     context, traffic = new_context(browser, (urlsplit(server).netloc,), **context_args)
     try:
         page = context.new_page()
@@ -56,6 +83,8 @@ def tour(browser, server, pages, checks: dict[str, str], weigh: bool = False, se
             sizes.clear()
             visit(page, server + name, settle)
             measured[name] = {check: page.evaluate(script) for check, script in checks.items()}
+            if axe:
+                measured[name]["axe"] = run_axe(page)
             if weigh:
                 measured[name]["sizes"] = dict(sizes)
         return Tour(measured, traffic)
@@ -68,11 +97,20 @@ DIAGRAM_TEXTS_JS = "() => document.querySelectorAll('.briefing-diagram svg text'
 
 @pytest.fixture(scope="module")
 def desktop_tour(browser, server, book_pages) -> Tour:
-    """Every page at 1280 px, light: loading, diagram text and colours, table widths, weight.
-    DIAGRAMS_JS scrolls each text into view, so it runs last."""
+    """Every page at 1280 px, light: loading, diagrams' accessible names, diagram text and
+    colours, table widths, weight, then axe-core. The names are read before axe is injected;
+    DIAGRAMS_JS scrolls each text into view, so it runs after the other checks."""
     return tour(browser, server, book_pages, {
-        "texts": DIAGRAM_TEXTS_JS, "cut": CUT_TEXT_JS, "tables": TABLE_WIDTHS_JS, "diagrams": DIAGRAMS_JS,
-    }, weigh=True, settle=True, viewport=DESKTOP, theme="light", color_scheme="light")
+        "names": DIAGRAM_NAMES_JS, "texts": DIAGRAM_TEXTS_JS, "cut": CUT_TEXT_JS, "tables": TABLE_WIDTHS_JS,
+        "diagrams": DIAGRAMS_JS,
+    }, weigh=True, settle=True, axe=True, viewport=DESKTOP, theme="light", color_scheme="light")
+
+
+@pytest.fixture(scope="module")
+def dark_tour(browser, server, book_pages) -> Tour:
+    """Every page at 1280 px, dark: diagrams, then axe-core."""
+    return tour(browser, server, book_pages, {"diagrams": DIAGRAMS_JS}, axe=True,
+                viewport=DESKTOP, theme="dark", color_scheme="dark")
 
 
 @pytest.fixture(scope="module")
@@ -95,12 +133,8 @@ def test_every_page_loads_offline_without_errors(desktop_tour, server, book_page
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_diagrams_visible_and_readable(request, browser, server, book_pages, theme):
-    if theme == "light":
-        seen_pages = request.getfixturevalue("desktop_tour")
-    else:
-        seen_pages = tour(browser, server, book_pages, {"diagrams": DIAGRAMS_JS},
-                          viewport=DESKTOP, theme=theme, color_scheme="dark")
+def test_diagrams_visible_and_readable(request, book_pages, theme):
+    seen_pages = request.getfixturevalue("desktop_tour" if theme == "light" else "dark_tour")
     traffic = seen_pages.traffic
     seen, problems = 0, []
     for name in book_pages:
@@ -524,25 +558,38 @@ def test_print_hides_navigation_and_keeps_the_article(open_context, server, book
     assert traffic.problems() == []
 
 
-KEY_PAGES = ["index.html", "handover.html", "chronology.html", "sources.html", "context.html"]
+# --- accessibility on every page, light and dark (read from the tours above) ----------------
 
 
-def test_screenshots_of_key_pages(open_context, server, book_pages, screenshots):
-    """Screenshots for review (desktop light, desktop dark, phone) under _build/screenshots/."""
-    written = []
-    for label, kwargs in {
-        "desktop-light": {"viewport": DESKTOP, "theme": "light"},
-        "desktop-dark": {"viewport": DESKTOP, "theme": "dark", "color_scheme": "dark"},
-        "phone": {"viewport": PHONE, "theme": "light"},
-    }.items():
-        context, traffic = open_context(**kwargs)
-        page = context.new_page()
-        for name in KEY_PAGES:
-            if name not in book_pages:
-                continue
-            visit(page, server + name)
-            target = screenshots / f"{name[:-5]}-{label}.png"
-            page.screenshot(path=str(target), full_page=label != "desktop-dark")
-            written.append(target)
-        assert traffic.problems() == []
-    assert len(written) >= 6 and all(p.stat().st_size > 10_000 for p in written)
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_axe_finds_no_serious_violation(request, book_pages, theme):
+    assert axe_version() == "4.14.1", "axe-core is pinned in package.json"
+    found = request.getfixturevalue("desktop_tour" if theme == "light" else "dark_tour")
+    blocking, checked = {}, 0
+    for name in book_pages:
+        violations = found.measured[name]["axe"]
+        checked += 1
+        bad = [v for v in violations if v["impact"] in BLOCKING]
+        if bad:
+            blocking[name] = [f"{v['impact']} {v['id']}: {v['help']} — {v['nodes'][:4]}" for v in bad]
+    assert checked == len(book_pages)
+    assert found.traffic.problems() == []
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(items) for name, items in blocking.items())
+    assert not blocking, f"axe-core {axe_version()}: serious/critical violations ({theme}):\n{report}"
+
+
+def test_diagrams_have_an_accessible_name_and_table_twin(desktop_tour, book_pages):
+    seen, problems = 0, []
+    for name in book_pages:
+        for d in desktop_tour.measured[name]["names"]:
+            seen += 1
+            where = f"{name} {d['id']}"
+            if d["role"] != "img":
+                problems.append(f"{where}: role={d['role']!r}, not 'img'")
+            if not (d["label"] or d["labelledby"]):
+                problems.append(f"{where}: no accessible name (aria-label {d['label']!r}, "
+                                f"aria-labelledby {d['labelledbyIds']} -> {d['labelledby']!r})")
+            if any(c in d["cardClasses"].split() for c in GENERATED) and not d["nextHasTable"]:
+                problems.append(f"{where}: generated diagram not followed by its table twin (next: {d['next']})")
+    assert seen > 0, "the book has no diagrams to check"
+    assert not problems, "\n".join(problems)
