@@ -251,16 +251,17 @@ def sources_dir() -> Path:
 
 BOOK_FIXTURES = {"built_html", "built_book", "book_html"}  # book_html: browser tests
 
-# The long files, with the seconds each kept one worker busy in `make test` (three workers on
+# The long files, with the seconds each kept one worker busy in `make test` (two workers on
 # the project's 2-core machine, 2026-11-26). xdist gives each worker one file, then another
-# whenever it finishes one. The three longest go first, one to each worker (the browser's,
-# which waits on the shared HTML build, among them); the next ones follow, longest first. The
-# run then ends with short files on every worker, not with one long file on one worker while
-# the others wait. Files not listed follow, the ones that need no build of the book first.
+# whenever it finishes one. The longest go first, one to each worker (the browser's, which
+# waits on the shared HTML build, while the pipeline's starts with the small fixture book);
+# the next ones follow, longest first. The run then ends with short files on both workers,
+# not with one long file on one worker while the other waits. Files not listed follow, the
+# ones that need no build of the book first.
 LONG_FILES = {
+    "tests/browser/test_reader.py": 200,
     "tests/test_pipeline.py": 175,
     "tests/test_publishing.py": 180,
-    "tests/browser/test_reader.py": 200,
     "tests/test_citation_metadata.py": 95,
     "tests/test_factcheck.py": 65,
     "tests/test_formats.py": 50,
