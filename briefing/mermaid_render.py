@@ -15,6 +15,7 @@ so a rebuild renders nothing that has not changed, and the cache outlives ``make
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,17 +177,31 @@ def needs_pdf(app: Sphinx) -> bool:
     return app.builder.format == "latex"
 
 
+@contextmanager
+def cache_lock(cache: Path):
+    """One build at a time renders into a cache. Builds that share a cache (`make -j2 html
+    pdf`, the test suite's parallel builds) would otherwise each start a browser and render
+    the same missing diagrams; the one that waits finds them in the cache instead."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def render_missing(app: Sphinx, env: BuildEnvironment) -> list[str]:
     want_pdf = needs_pdf(app)
     todo: dict[str, Diagram] = {}
     total: set[str] = set()
-    for diagram in domain(env).records("diagrams"):
-        total.add(diagram.key)
-        svg, pdf = cached_paths(app, diagram.key)
-        if not svg.exists() or (want_pdf and not pdf.exists()):
-            todo.setdefault(diagram.key, diagram)
-
-    rendered = _render_batch(app, list(todo.values()), want_pdf) if todo else 0
+    with cache_lock(cache_dir(app)):
+        for diagram in domain(env).records("diagrams"):
+            total.add(diagram.key)
+            svg, pdf = cached_paths(app, diagram.key)
+            if not svg.exists() or (want_pdf and not pdf.exists()):
+                todo.setdefault(diagram.key, diagram)
+        rendered = _render_batch(app, list(todo.values()), want_pdf) if todo else 0
     logger.info(
         "mermaid: rendered %d of %d diagrams (%d from cache)",
         rendered, len(total), len(total) - len(todo),

@@ -8,6 +8,7 @@ import pickle
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,7 +18,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from sphinxcontrib.mermaid import mermaid
 
-from conftest import CACHE, ROOT, BuildResult, copy_book, run_build
+from conftest import BUILD, CACHE, RENDERED, ROOT, BuildResult, copy_book, plain_env, run_build
 
 EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 RESOURCE_ATTRS = {
@@ -383,6 +384,24 @@ def test_diagrams_render_once_then_come_from_the_cache(rebuilds):
     rendered, total = rebuilds.cold.rendered
     assert total >= 1 and rendered == total, f"cold build rendered {rendered} of {total}"
     assert rebuilds.no_op.rendered == (0, total), f"second build rendered {rebuilds.no_op.rendered[0]} diagrams"
+
+
+def test_two_builds_sharing_a_cold_cache_render_each_diagram_once(tmp_path):
+    """Builds that share a diagram cache take turns to render into it (mermaid_render's
+    cache lock): started together on an empty cache, one renders and the other reads."""
+    from conftest import SOURCES
+    from fixture_book import fixture_copy
+
+    env = plain_env(BRIEFING_MERMAID_CACHE=str(tmp_path / "cache"), BRIEFING_SOURCES=str(SOURCES))
+    books = [fixture_copy(tmp_path / f"book-{n}") for n in (1, 2)]
+    builds = [subprocess.Popen([sys.executable, str(BUILD), "html", "--out", str(book.parent / f"out-{book.name}"),
+                                "--root", str(book)], cwd=book, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True) for book in books]
+    outputs = [build.communicate()[0] for build in builds]
+    assert all(build.returncode == 0 for build in builds), "\n".join(o[-2000:] for o in outputs)
+    counts = [tuple(map(int, RENDERED.findall(output)[-1])) for output in outputs]
+    total = counts[0][1]
+    assert total >= 1 and sum(rendered for rendered, _ in counts) == total, counts
 
 
 def test_clean_builds_are_byte_identical_whatever_the_seed_cache_or_jobs(rebuilds):
